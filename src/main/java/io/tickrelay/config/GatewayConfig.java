@@ -1,0 +1,178 @@
+package io.tickrelay.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Every configuration key of the gateway in one place. Without {@code APCA_API_KEY_ID} the gateway
+ * runs in simulator mode: its upstream is the embedded simulator and a {@code demo:demo:*} client
+ * credential exists.
+ */
+@ApplicationScoped
+public class GatewayConfig {
+
+  static final String ALPACA_STREAM_URL = "wss://stream.data.alpaca.markets";
+  static final String SIMULATOR_CLIENTS = "demo:demo:*";
+
+  @Inject
+  @ConfigProperty(name = "apca.api.key.id")
+  Optional<String> apiKeyId;
+
+  @Inject
+  @ConfigProperty(name = "apca.api.secret.key")
+  Optional<String> apiSecretKey;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.alpaca.stream.url")
+  Optional<String> streamUrl;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.alpaca.feeds", defaultValue = "sip,iex")
+  List<String> feeds;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.clients")
+  Optional<String> clients;
+
+  @Inject
+  @ConfigProperty(name = "http.port", defaultValue = "9080")
+  int httpPort;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.upstream.auth-timeout", defaultValue = "PT10S")
+  Duration upstreamAuthTimeout;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.upstream.backoff-initial", defaultValue = "PT1S")
+  Duration backoffInitial;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.upstream.backoff-max", defaultValue = "PT60S")
+  Duration backoffMax;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.upstream.connection-limit-wait", defaultValue = "PT30S")
+  Duration connectionLimitWait;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.auth-timeout", defaultValue = "PT10S")
+  Duration clientAuthTimeout;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.outbox-frames", defaultValue = "1024")
+  int clientOutboxFrames;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.simulator.enabled")
+  Optional<Boolean> simulatorEnabled;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.simulator.url")
+  Optional<String> simulatorUrl;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.simulator.key", defaultValue = "simulator")
+  String simulatorKey;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.simulator.secret", defaultValue = "simulator")
+  String simulatorSecret;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.simulator.feeds", defaultValue = "*")
+  String simulatorFeeds;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.simulator.trades-per-second", defaultValue = "4")
+  double simulatorTradesPerSecond;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.simulator.bar-interval", defaultValue = "PT1M")
+  Duration simulatorBarInterval;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.simulator.connections-per-key", defaultValue = "1")
+  int simulatorConnectionsPerKey;
+
+  /** No upstream account configured: the embedded simulator stands in for Alpaca. */
+  public boolean simulatorMode() {
+    return apiKeyId.isEmpty();
+  }
+
+  public boolean simulatorEnabled() {
+    return simulatorEnabled.orElse(simulatorMode());
+  }
+
+  /** Base URL of the Alpaca stream host; {@code /v2/{feed}} is appended. */
+  public URI alpacaStreamUrl() {
+    String base = streamUrl.orElseGet(() -> simulatorMode() ? simulatorUrl() : ALPACA_STREAM_URL);
+    return URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+  }
+
+  public String simulatorUrl() {
+    return simulatorUrl.orElse("ws://localhost:" + httpPort + "/simulator");
+  }
+
+  public String upstreamKeyId() {
+    return apiKeyId.orElse(simulatorKey);
+  }
+
+  public String upstreamSecret() {
+    return simulatorMode() ? simulatorSecret : apiSecretKey.orElse("");
+  }
+
+  public List<String> feeds() {
+    return List.copyOf(feeds);
+  }
+
+  /** Gateway-issued client credentials; {@code demo:demo:*} only in simulator mode. */
+  public Credentials clientCredentials() {
+    return Credentials.parse(clients.orElse(simulatorMode() ? SIMULATOR_CLIENTS : ""));
+  }
+
+  public Duration upstreamAuthTimeout() {
+    return upstreamAuthTimeout;
+  }
+
+  public Duration backoffInitial() {
+    return backoffInitial;
+  }
+
+  public Duration backoffMax() {
+    return backoffMax;
+  }
+
+  public Duration connectionLimitWait() {
+    return connectionLimitWait;
+  }
+
+  public Duration clientAuthTimeout() {
+    return clientAuthTimeout;
+  }
+
+  public int clientOutboxFrames() {
+    return clientOutboxFrames;
+  }
+
+  public Credential simulatorAccount() {
+    return Credential.withPlainSecret(
+        simulatorKey, simulatorSecret, java.util.Set.of(simulatorFeeds.split("\\+")));
+  }
+
+  public double simulatorTradesPerSecond() {
+    return simulatorTradesPerSecond;
+  }
+
+  public Duration simulatorBarInterval() {
+    return simulatorBarInterval;
+  }
+
+  public int simulatorConnectionsPerKey() {
+    return simulatorConnectionsPerKey;
+  }
+}

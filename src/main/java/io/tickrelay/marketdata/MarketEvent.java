@@ -1,0 +1,14 @@
+package io.tickrelay.marketdata;
+
+import java.time.Instant;
+
+/** One normalized market-data message, as produced by any upstream and relayed to clients. */
+public sealed interface MarketEvent permits Trade, Quote, Bar {
+
+  String symbol();
+
+  Instant timestamp();
+
+  /** The channel a client must be subscribed to in order to receive this event. */
+  Channel channel();
+}

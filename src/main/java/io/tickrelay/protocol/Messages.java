@@ -1,0 +1,266 @@
+package io.tickrelay.protocol;
+
+import io.tickrelay.marketdata.Bar;
+import io.tickrelay.marketdata.Channel;
+import io.tickrelay.marketdata.Interest;
+import io.tickrelay.marketdata.MarketEvent;
+import io.tickrelay.marketdata.Quote;
+import io.tickrelay.marketdata.Trade;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The Alpaca message shapes, written once for every wire format: field names and order
+ * ({@code T} first, as the Go SDK's msgpack decoder requires) and how decoded trees are read.
+ */
+final class Messages {
+
+  /** Upper-case tickers, share classes ({@code BRK.B}), crypto pairs ({@code BTC/USD}). */
+  private static final Pattern SYMBOL = Pattern.compile("[A-Z0-9][A-Z0-9./-]{0,31}");
+
+  /** Channels that follow {@code trades} automatically (upstream-protocols.md §1.4). */
+  private static final Set<String> AUTOMATIC = Set.of("corrections", "cancelErrors");
+
+  private Messages() {}
+
+  static void writeEvent(MessageWriter w, MarketEvent event) {
+    // Java 17: no pattern matching in switch yet, hence the instanceof chain
+    if (event instanceof Trade t) {
+        w.mapHeader(9);
+        w.field("T", "t");
+        w.field("S", t.symbol());
+        w.integerField("i", t.id());
+        w.field("x", t.exchange());
+        w.field("p", t.price());
+        w.integerField("s", t.size());
+        w.strings("c", t.conditions(), t.conditions().size());
+        w.field("z", t.tape());
+        w.timeField("t", t.timestamp());
+        w.endMap();
+    } else if (event instanceof Quote q) {
+        w.mapHeader(11);
+        w.field("T", "q");
+        w.field("S", q.symbol());
+        w.field("bx", q.bidExchange());
+        w.field("bp", q.bidPrice());
+        w.integerField("bs", q.bidSize());
+        w.field("ax", q.askExchange());
+        w.field("ap", q.askPrice());
+        w.integerField("as", q.askSize());
+        w.strings("c", q.conditions(), q.conditions().size());
+        w.field("z", q.tape());
+        w.timeField("t", q.timestamp());
+        w.endMap();
+    } else if (event instanceof Bar b) {
+        w.mapHeader(10);
+        w.field("T", barType(b.kind()));
+        w.field("S", b.symbol());
+        w.field("o", b.open());
+        w.field("h", b.high());
+        w.field("l", b.low());
+        w.field("c", b.close());
+        w.integerField("v", b.volume());
+        w.integerField("n", b.tradeCount());
+        w.field("vw", b.vwap());
+        w.timeField("t", b.timestamp());
+        w.endMap();
+    }
+  }
+
+  private static String barType(Bar.Kind kind) {
+    return switch (kind) {
+      case MINUTE -> "b";
+      case DAILY -> "d";
+      case UPDATED -> "u";
+    };
+  }
+
+  static void writeSuccess(MessageWriter w, String msg) {
+    w.arrayHeader(1);
+    w.mapHeader(2);
+    w.field("T", "success");
+    w.field("msg", msg);
+    w.endMap();
+    w.endArray();
+  }
+
+  static void writeError(MessageWriter w, AlpacaError error) {
+    w.arrayHeader(1);
+    w.mapHeader(3);
+    w.field("T", "error");
+    w.integerField("code", error.code());
+    w.field("msg", error.message());
+    w.endMap();
+    w.endArray();
+  }
+
+  /** Stock acknowledgement keys in Alpaca's order; imbalances only when used (§1.4). */
+  static void writeSubscription(MessageWriter w, Interest interest) {
+    boolean imbalances = !interest.symbols(Channel.IMBALANCES).isEmpty();
+    w.arrayHeader(1);
+    w.mapHeader(imbalances ? 11 : 10);
+    w.field("T", "subscription");
+    for (Channel channel : Channel.values()) {
+      if (channel != Channel.IMBALANCES || imbalances) {
+        writeSymbols(w, channel.wireName(), interest.symbols(channel));
+      }
+    }
+    writeSymbols(w, "corrections", interest.symbols(Channel.TRADES));
+    writeSymbols(w, "cancelErrors", interest.symbols(Channel.TRADES));
+    w.endMap();
+    w.endArray();
+  }
+
+  static void writeAuth(MessageWriter w, String key, String secret) {
+    w.mapHeader(3);
+    w.field("action", "auth");
+    w.field("key", key);
+    w.field("secret", secret);
+    w.endMap();
+  }
+
+  static void writeSubscriptionRequest(MessageWriter w, boolean subscribe, Interest interest) {
+    w.mapHeader(1 + interest.channels().size());
+    w.field("action", subscribe ? "subscribe" : "unsubscribe");
+    for (Channel channel : interest.channels()) {
+      writeSymbols(w, channel.wireName(), interest.symbols(channel));
+    }
+    w.endMap();
+  }
+
+  private static void writeSymbols(MessageWriter w, String key, Set<String> symbols) {
+    w.strings(key, symbols, symbols.size());
+  }
+
+  static ClientMessage readClient(Object tree) throws ProtocolException {
+    if (!(tree instanceof Map<?, ?> map)) {
+      throw new ProtocolException(AlpacaError.INVALID_SYNTAX, "not an object");
+    }
+    Object action = map.get("action");
+    if ("auth".equals(action)) {
+      if (!(map.get("key") instanceof String key) || !(map.get("secret") instanceof String secret)) {
+        throw new ProtocolException(AlpacaError.INVALID_SYNTAX, "auth needs string key and secret");
+      }
+      return new ClientMessage.Auth(key, secret);
+    }
+    if ("subscribe".equals(action) || "unsubscribe".equals(action)) {
+      return new ClientMessage.Subscription("subscribe".equals(action), readInterest(map));
+    }
+    throw new ProtocolException(AlpacaError.INVALID_SYNTAX, "unknown action");
+  }
+
+  private static Interest readInterest(Map<?, ?> map) throws ProtocolException {
+    Map<Channel, List<String>> symbols = new EnumMap<>(Channel.class);
+    for (Map.Entry<?, ?> entry : map.entrySet()) {
+      if ("action".equals(entry.getKey())) {
+        continue;
+      }
+      if (!(entry.getValue() instanceof List<?> list)) {
+        throw new ProtocolException(AlpacaError.INVALID_SYNTAX, "channel value is not a list");
+      }
+      List<String> checked = new ArrayList<>(list.size());
+      for (Object symbol : list) {
+        if (!(symbol instanceof String s) || !(s.equals(Interest.WILDCARD) || SYMBOL.matcher(s).matches())) {
+          throw new ProtocolException(AlpacaError.INVALID_SYNTAX, "invalid symbol");
+        }
+        checked.add(s);
+      }
+      String name = String.valueOf(entry.getKey());
+      Channel channel = Channel.fromWireName(name).orElse(null);
+      if (channel != null) {
+        symbols.put(channel, checked);
+      } else if (!checked.isEmpty() && !AUTOMATIC.contains(name)) {
+        // the Go SDK sends every channel key, empty, on every stream; only a non-empty one is wrong
+        throw new ProtocolException(AlpacaError.INVALID_SUBSCRIBE_ACTION, "channel " + name);
+      }
+    }
+    return Interest.of(symbols);
+  }
+
+  static List<ServerMessage> readServer(Object tree) throws ProtocolException {
+    if (!(tree instanceof List<?> list)) {
+      throw new ProtocolException(AlpacaError.INVALID_SYNTAX, "frame is not an array");
+    }
+    List<ServerMessage> messages = new ArrayList<>(list.size());
+    for (Object element : list) {
+      if (!(element instanceof Map<?, ?> map) || !(map.get("T") instanceof String type)) {
+        throw new ProtocolException(AlpacaError.INVALID_SYNTAX, "element without T");
+      }
+      messages.add(readServerMessage(type, map));
+    }
+    return messages;
+  }
+
+  private static ServerMessage readServerMessage(String type, Map<?, ?> m) {
+    try {
+      return switch (type) {
+        case "success" -> new ServerMessage.Success(str(m, "msg"));
+        case "error" -> new ServerMessage.Failure((int) lng(m, "code"), str(m, "msg"));
+        case "subscription" -> new ServerMessage.SubscriptionState(readAck(m));
+        case "t" -> new ServerMessage.Data(
+            new Trade(str(m, "S"), lng(m, "i"), str(m, "x"), dbl(m, "p"), lng(m, "s"),
+                TreeValues.instant(m.get("t")), strs(m, "c"), str(m, "z")));
+        case "q" -> new ServerMessage.Data(
+            new Quote(str(m, "S"), str(m, "bx"), dbl(m, "bp"), lng(m, "bs"), str(m, "ax"),
+                dbl(m, "ap"), lng(m, "as"), TreeValues.instant(m.get("t")), strs(m, "c"),
+                str(m, "z")));
+        case "b", "d", "u" -> new ServerMessage.Data(
+            new Bar(barKind(type), str(m, "S"), dbl(m, "o"), dbl(m, "h"), dbl(m, "l"),
+                dbl(m, "c"), lng(m, "v"), lng(m, "n"), dbl(m, "vw"), TreeValues.instant(m.get("t"))));
+        default -> new ServerMessage.Unmodelled(type);
+      };
+    } catch (RuntimeException malformed) {
+      // one malformed element must not cost the rest of the frame
+      return new ServerMessage.Unmodelled("malformed " + type);
+    }
+  }
+
+  private static Bar.Kind barKind(String type) {
+    return switch (type) {
+      case "d" -> Bar.Kind.DAILY;
+      case "u" -> Bar.Kind.UPDATED;
+      default -> Bar.Kind.MINUTE;
+    };
+  }
+
+  private static Interest readAck(Map<?, ?> m) {
+    Map<Channel, List<String>> symbols = new EnumMap<>(Channel.class);
+    for (Channel channel : Channel.values()) {
+      if (m.get(channel.wireName()) instanceof List<?>) {
+        symbols.put(channel, strs(m, channel.wireName()));
+      }
+    }
+    return Interest.of(symbols);
+  }
+
+  private static String str(Map<?, ?> m, String key) {
+    Object value = m.get(key);
+    return value == null ? "" : (String) value;
+  }
+
+  private static double dbl(Map<?, ?> m, String key) {
+    Object value = m.get(key);
+    return value == null ? 0 : ((Number) value).doubleValue();
+  }
+
+  private static long lng(Map<?, ?> m, String key) {
+    Object value = m.get(key);
+    return value == null ? 0 : ((Number) value).longValue();
+  }
+
+  private static List<String> strs(Map<?, ?> m, String key) {
+    Object value = m.get(key);
+    if (value == null) {
+      return List.of();
+    }
+    List<String> result = new ArrayList<>();
+    for (Object o : (List<?>) value) {
+      result.add((String) o);
+    }
+    return result;
+  }
+}

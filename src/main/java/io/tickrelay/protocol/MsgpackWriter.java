@@ -1,0 +1,85 @@
+package io.tickrelay.protocol;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
+
+/**
+ * Writes msgpack as Alpaca's SDKs expect it: timestamps as the timestamp extension (type -1) with
+ * nanoseconds kept (msgpack spec, "Timestamp extension type").
+ */
+final class MsgpackWriter implements MessageWriter {
+
+  private final MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
+
+  @Override
+  public void mapHeader(int size) {
+    run(() -> packer.packMapHeader(size));
+  }
+
+  @Override
+  public void endMap() {}
+
+  @Override
+  public void arrayHeader(int size) {
+    run(() -> packer.packArrayHeader(size));
+  }
+
+  @Override
+  public void endArray() {}
+
+  @Override
+  public void key(String key) {
+    string(key);
+  }
+
+  @Override
+  public void string(String value) {
+    run(() -> packer.packString(value));
+  }
+
+  @Override
+  public void number(double value) {
+    run(() -> packer.packDouble(value));
+  }
+
+  @Override
+  public void integer(long value) {
+    run(() -> packer.packLong(value));
+  }
+
+  @Override
+  public void bool(boolean value) {
+    run(() -> packer.packBoolean(value));
+  }
+
+  @Override
+  public void timestamp(Instant value) {
+    run(() -> packer.packTimestamp(value));
+  }
+
+  /** Raw, already encoded msgpack (an element of a data frame). */
+  void raw(byte[] msgpack) {
+    run(() -> packer.addPayload(msgpack));
+  }
+
+  @Override
+  public byte[] toBytes() {
+    return packer.toByteArray();
+  }
+
+  private interface Op {
+    void run() throws IOException;
+  }
+
+  private static void run(Op op) {
+    try {
+      op.run();
+    } catch (IOException e) {
+      // the packer writes to memory; an IOException here would be a msgpack-core bug
+      throw new UncheckedIOException(e);
+    }
+  }
+}

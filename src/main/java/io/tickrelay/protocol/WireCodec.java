@@ -1,0 +1,35 @@
+package io.tickrelay.protocol;
+
+import io.tickrelay.marketdata.Interest;
+import io.tickrelay.marketdata.MarketEvent;
+import java.util.List;
+
+/**
+ * Encodes and decodes Alpaca stream messages in one wire format. Data events are encoded one by
+ * one and joined into frames, so an event is encoded once per format however many clients get it.
+ */
+public interface WireCodec {
+
+  WireFormat format();
+
+  /** One data event, ready to be placed in a frame with {@link #frame(List)}. */
+  byte[] event(MarketEvent event);
+
+  /** A data frame (an array) made of already encoded events. */
+  byte[] frame(List<byte[]> encodedEvents);
+
+  byte[] success(String msg);
+
+  byte[] error(AlpacaError error);
+
+  /** The full subscription state; {@code corrections} and {@code cancelErrors} follow trades. */
+  byte[] subscription(Interest interest);
+
+  byte[] auth(String key, String secret);
+
+  byte[] subscriptionRequest(boolean subscribe, Interest interest);
+
+  ClientMessage decodeClient(byte[] frame) throws ProtocolException;
+
+  List<ServerMessage> decodeServer(byte[] frame) throws ProtocolException;
+}

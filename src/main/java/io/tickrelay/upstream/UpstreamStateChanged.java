@@ -1,0 +1,7 @@
+package io.tickrelay.upstream;
+
+import java.time.Instant;
+
+/** A connection moved from one state to another, with the reason (never a secret). */
+public record UpstreamStateChanged(
+    String connection, UpstreamState from, UpstreamState to, Instant at, String reason) {}
