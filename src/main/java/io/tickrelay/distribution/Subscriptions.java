@@ -1,0 +1,78 @@
+package io.tickrelay.distribution;
+
+import io.tickrelay.marketdata.Channel;
+import io.tickrelay.marketdata.DemandChanged;
+import io.tickrelay.marketdata.Interest;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which clients want which (channel, symbol): the index the fan-out reads without locking, and
+ * the union of demand whose edges (first client in, last client out) drive the upstream.
+ */
+final class Subscriptions {
+
+  private final Map<Channel, Map<String, Set<ClientSession>>> index = new EnumMap<>(Channel.class);
+
+  Subscriptions() {
+    for (Channel channel : Channel.values()) {
+      index.put(channel, new ConcurrentHashMap<>());
+    }
+  }
+
+  /** Replaces a client's subscriptions and reports what that changed in the union of demand. */
+  synchronized DemandChanged replace(ClientSession client, Interest next) {
+    Interest previous = client.subscriptions();
+    Interest added = next.minus(previous);
+    Interest removed = previous.minus(next);
+    Map<Channel, Set<String>> demandAdded = new EnumMap<>(Channel.class);
+    Map<Channel, Set<String>> demandRemoved = new EnumMap<>(Channel.class);
+    for (Channel channel : added.channels()) {
+      for (String symbol : added.symbols(channel)) {
+        Set<ClientSession> before = index.get(channel).getOrDefault(symbol, Set.of());
+        Set<ClientSession> after = new HashSet<>(before);
+        after.add(client);
+        index.get(channel).put(symbol, Set.copyOf(after));
+        if (before.isEmpty()) {
+          demandAdded.computeIfAbsent(channel, c -> new HashSet<>()).add(symbol);
+        }
+      }
+    }
+    for (Channel channel : removed.channels()) {
+      for (String symbol : removed.symbols(channel)) {
+        Set<ClientSession> after = new HashSet<>(index.get(channel).getOrDefault(symbol, Set.of()));
+        after.remove(client);
+        if (after.isEmpty()) {
+          index.get(channel).remove(symbol);
+          demandRemoved.computeIfAbsent(channel, c -> new HashSet<>()).add(symbol);
+        } else {
+          index.get(channel).put(symbol, Set.copyOf(after));
+        }
+      }
+    }
+    client.subscriptions(next);
+    return new DemandChanged(Interest.of(demandAdded), Interest.of(demandRemoved));
+  }
+
+  /** The clients an event on (channel, symbol) goes to: exact subscribers and wildcard ones. */
+  List<Set<ClientSession>> subscribers(Channel channel, String symbol) {
+    Map<String, Set<ClientSession>> bySymbol = index.get(channel);
+    Set<ClientSession> exact = bySymbol.get(symbol);
+    Set<ClientSession> wildcard = bySymbol.get(Interest.WILDCARD);
+    if (wildcard == null) {
+      return exact == null ? List.of() : List.of(exact);
+    }
+    return exact == null ? List.of(wildcard) : List.of(exact, wildcard);
+  }
+
+  /** The union of every client's subscriptions. */
+  synchronized Interest demand() {
+    Map<Channel, Set<String>> all = new EnumMap<>(Channel.class);
+    index.forEach((channel, bySymbol) -> all.put(channel, bySymbol.keySet()));
+    return Interest.of(all);
+  }
+}
