@@ -1,6 +1,7 @@
 package io.tickrelay.distribution;
 
 import io.tickrelay.config.Credential;
+import io.tickrelay.delivery.Outbox;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.protocol.AlpacaError;
 import io.tickrelay.protocol.WireCodec;

@@ -1,4 +1,4 @@
-package io.tickrelay.distribution;
+package io.tickrelay.delivery;
 
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendResult;
@@ -13,7 +13,7 @@ import java.util.logging.Logger;
  * A client's bounded queue of frames with at most one asynchronous send in flight, so a fan-out
  * thread never blocks on a client and a container never sees concurrent sends on one session.
  */
-final class Outbox {
+public final class Outbox {
 
   private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
 
@@ -31,14 +31,14 @@ final class Outbox {
   private long sendSeq;
   private long inlineDoneSeq = -1;
 
-  Outbox(Session session, boolean binary, int capacity) {
+  public Outbox(Session session, boolean binary, int capacity) {
     this.session = session;
     this.binary = binary;
     this.capacity = capacity;
   }
 
   /** Queues a frame; false when the client is so far behind that the queue is full. */
-  boolean offer(byte[] frame) {
+  public boolean offer(byte[] frame) {
     synchronized (this) {
       if (closed || closeWhenDrained != null) {
         return true;
@@ -57,7 +57,7 @@ final class Outbox {
   }
 
   /** Sends a last frame (an error), then closes the session. */
-  void finish(byte[] lastFrame, CloseReason reason) {
+  public void finish(byte[] lastFrame, CloseReason reason) {
     synchronized (this) {
       if (closed || closeWhenDrained != null) {
         return;
@@ -73,7 +73,7 @@ final class Outbox {
   }
 
   /** Closes at once, dropping what is queued (a client that fell too far behind). */
-  void abort(CloseReason reason) {
+  public void abort(CloseReason reason) {
     synchronized (this) {
       if (closed) {
         return;
@@ -84,7 +84,7 @@ final class Outbox {
     close(reason);
   }
 
-  synchronized int queued() {
+  public synchronized int queued() {
     return queue.size();
   }
 

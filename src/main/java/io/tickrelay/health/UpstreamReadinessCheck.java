@@ -1,0 +1,31 @@
+package io.tickrelay.health;
+
+import io.tickrelay.upstream.UpstreamConnections;
+import io.tickrelay.upstream.UpstreamStatus;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready only while every upstream connection is authenticated: before that clients get no data. */
+@Readiness
+@ApplicationScoped
+public class UpstreamReadinessCheck implements HealthCheck {
+
+  @Inject UpstreamConnections upstreams;
+
+  @Override
+  public HealthCheckResponse call() {
+    HealthCheckResponseBuilder response =
+        HealthCheckResponse.named("upstream").status(upstreams.allLive());
+    for (UpstreamStatus status : upstreams.statuses()) {
+      response.withData(status.connection() + ".state", status.state().name());
+      response.withData(status.connection() + ".feed", status.feed());
+      response.withData(status.connection() + ".since", status.since().toString());
+      response.withData(status.connection() + ".reason", status.reason());
+    }
+    return response.build();
+  }
+}

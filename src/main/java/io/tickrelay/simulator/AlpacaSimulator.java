@@ -1,0 +1,313 @@
+package io.tickrelay.simulator;
+
+import io.tickrelay.delivery.Outbox;
+import io.tickrelay.marketdata.Bar;
+import io.tickrelay.marketdata.Channel;
+import io.tickrelay.marketdata.Interest;
+import io.tickrelay.marketdata.MarketEvent;
+import io.tickrelay.protocol.AlpacaError;
+import io.tickrelay.protocol.ClientMessage;
+import io.tickrelay.protocol.HandshakeCapture;
+import io.tickrelay.protocol.JsonCodec;
+import io.tickrelay.protocol.ProtocolException;
+import io.tickrelay.protocol.WireCodec;
+import io.tickrelay.protocol.WireFormat;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Everything the simulator does, as Alpaca does it where a client can tell
+ * (upstream-protocols.md §1.3-1.10): {@code connected} on open, auth by message or headers within
+ * the auth window, 402/403/404/406/409, full subscription state after every change, and batched
+ * trades, quotes and bars in JSON or msgpack. Independent of any container, so the WAR's endpoint
+ * and the tests' in-process fake share it.
+ */
+public final class AlpacaSimulator {
+
+  private static final Logger LOG = Logger.getLogger(AlpacaSimulator.class.getName());
+  private static final int OUTBOX_FRAMES = 4096;
+
+  private final SimulatorSettings settings;
+  private final ScheduledExecutorService scheduler;
+  private final Clock clock;
+  private final SimulatedMarket market;
+  private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+  private final Map<String, Integer> peakConnections = new ConcurrentHashMap<>();
+  private final List<ScheduledFuture<?>> loops = new ArrayList<>();
+
+  public AlpacaSimulator(
+      SimulatorSettings settings, ScheduledExecutorService scheduler, Clock clock, long seed) {
+    this.settings = settings;
+    this.scheduler = scheduler;
+    this.clock = clock;
+    this.market = new SimulatedMarket(seed);
+  }
+
+  /** Starts the price loop and the bar clock. */
+  public synchronized void start() {
+    long tickNanos = settings.tickInterval().toNanos();
+    loops.add(scheduler.scheduleAtFixedRate(this::tick, tickNanos, tickNanos, TimeUnit.NANOSECONDS));
+    long barMs = settings.barInterval().toMillis();
+    loops.add(scheduler.scheduleAtFixedRate(this::closeBars, barMs, barMs, TimeUnit.MILLISECONDS));
+  }
+
+  /** Stops ticking and closes every session with 1001. */
+  public synchronized void stop() {
+    loops.forEach(loop -> loop.cancel(false));
+    loops.clear();
+    for (Peer peer : peers.values()) {
+      peer.cancelDeadline();
+      peer.outbox.abort(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "simulator stopping"));
+    }
+    peers.clear();
+  }
+
+  /** The most connections one key ever had authenticated at the same time on one feed. */
+  public int peakConnections(String key) {
+    return peakConnections.getOrDefault(key, 0);
+  }
+
+  public int sessions() {
+    return peers.size();
+  }
+
+  public void opened(Session session, String feed) {
+    if (!settings.feeds().contains(feed)) {
+      closeQuietly(session, new CloseReason(CloseReason.CloseCodes.CANNOT_ACCEPT, "unknown feed"));
+      return;
+    }
+    Map<String, List<String>> headers = HandshakeCapture.headers(session.getUserProperties());
+    WireFormat format = WireFormat.fromHeaders(headers);
+    Peer peer = new Peer(session, feed, format);
+    peers.put(session.getId(), peer);
+    peer.outbox.offer(peer.codec.success("connected"));
+    Optional<String> key = HandshakeCapture.header(headers, "APCA-API-KEY-ID");
+    Optional<String> secret = HandshakeCapture.header(headers, "APCA-API-SECRET-KEY");
+    if (key.isPresent() && secret.isPresent()) {
+      authenticate(peer, key.get(), secret.get());
+    } else {
+      peer.deadline =
+          scheduler.schedule(
+              () -> authTimedOut(peer), settings.authTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  public void text(Session session, String text) {
+    Peer peer = peers.get(session.getId());
+    if (peer != null) {
+      try {
+        handle(peer, ((JsonCodec) WireFormat.JSON.codec()).decodeClient(text));
+      } catch (ProtocolException e) {
+        peer.send(peer.codec.error(e.error()));
+      }
+    }
+  }
+
+  public void binary(Session session, byte[] frame) {
+    Peer peer = peers.get(session.getId());
+    if (peer != null) {
+      try {
+        handle(peer, WireFormat.MSGPACK.codec().decodeClient(frame));
+      } catch (ProtocolException e) {
+        peer.send(peer.codec.error(e.error()));
+      }
+    }
+  }
+
+  public void closed(Session session) {
+    Peer peer = peers.remove(session.getId());
+    if (peer != null) {
+      peer.cancelDeadline();
+    }
+  }
+
+  private void handle(Peer peer, ClientMessage message) {
+    if (message instanceof ClientMessage.Auth auth) {
+      authenticate(peer, auth.key(), auth.secret());
+    } else if (message instanceof ClientMessage.Subscription request) {
+      if (peer.key == null) {
+        peer.send(peer.codec.error(AlpacaError.NOT_AUTHENTICATED));
+        return;
+      }
+      Interest next;
+      synchronized (peer) {
+        next = request.subscribe()
+            ? peer.subscriptions.plus(request.interest())
+            : peer.subscriptions.minus(request.interest());
+        peer.subscriptions = next;
+      }
+      peer.send(peer.codec.subscription(next));
+    }
+  }
+
+  private void authenticate(Peer peer, String key, String secret) {
+    if (peer.key != null) {
+      peer.send(peer.codec.error(AlpacaError.ALREADY_AUTHENTICATED));
+      return;
+    }
+    if (!settings.account().key().equals(key) || !settings.account().secretMatches(secret)) {
+      peer.send(peer.codec.error(AlpacaError.AUTH_FAILED));
+      return;
+    }
+    if (!settings.account().allowsFeed(peer.feed)) {
+      peer.cancelDeadline();
+      peer.fail(AlpacaError.INSUFFICIENT_SUBSCRIPTION);
+      return;
+    }
+    synchronized (this) {
+      long holding = peers.values().stream().filter(p -> key.equals(p.key) && p.feed.equals(peer.feed)).count();
+      if (holding >= settings.connectionsPerKey()) {
+        // the socket stays open: the Go SDK retries auth on it (upstream-protocols.md §1.6, 406)
+        peer.send(peer.codec.error(AlpacaError.CONNECTION_LIMIT_EXCEEDED));
+        return;
+      }
+      peer.key = key;
+      peakConnections.merge(key, (int) holding + 1, Math::max);
+    }
+    peer.cancelDeadline();
+    peer.send(peer.codec.success("authenticated"));
+  }
+
+  private void authTimedOut(Peer peer) {
+    if (peer.key == null) {
+      peer.fail(AlpacaError.AUTH_TIMEOUT);
+    }
+  }
+
+  private void tick() {
+    try {
+      Map<String, Set<String>> wanted = demandedSymbols();
+      Set<String> all = new LinkedHashSet<>();
+      wanted.values().forEach(all::addAll);
+      if (!all.isEmpty()) {
+        deliver(market.tick(all, clock.instant()));
+      }
+    } catch (RuntimeException e) { // the loop must survive one bad tick
+      LOG.log(Level.WARNING, "simulator tick failed", e);
+    }
+  }
+
+  private void closeBars() {
+    try {
+      Duration interval = settings.barInterval();
+      Instant now = clock.instant();
+      Instant start = Instant.ofEpochMilli(now.toEpochMilli() - interval.toMillis());
+      List<Bar> bars = market.closeBars(start);
+      deliver(new ArrayList<>(bars));
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "simulator bar close failed", e);
+    }
+  }
+
+  /** Symbols per feed that some authenticated session wants on any channel. */
+  private Map<String, Set<String>> demandedSymbols() {
+    Map<String, Set<String>> byFeed = new HashMap<>();
+    for (Peer peer : peers.values()) {
+      if (peer.key == null) {
+        continue;
+      }
+      Interest interest = peer.subscriptions;
+      Set<String> served = SimulatedMarket.symbolsOf(peer.feed);
+      Set<String> symbols = byFeed.computeIfAbsent(peer.feed, f -> new LinkedHashSet<>());
+      for (Channel channel : interest.channels()) {
+        for (String symbol : interest.symbols(channel)) {
+          if (symbol.equals(Interest.WILDCARD)) {
+            symbols.addAll(served);
+          } else if (served.contains(symbol)) {
+            symbols.add(symbol);
+          }
+        }
+      }
+    }
+    return byFeed;
+  }
+
+  private void deliver(List<MarketEvent> events) {
+    if (events.isEmpty()) {
+      return;
+    }
+    // encode each event once per wire format, whatever the number of sessions
+    byte[][][] encoded = new byte[WireFormat.values().length][events.size()][];
+    for (Peer peer : peers.values()) {
+      if (peer.key == null) {
+        continue;
+      }
+      Interest interest = peer.subscriptions;
+      Set<String> served = SimulatedMarket.symbolsOf(peer.feed);
+      List<byte[]> batch = new ArrayList<>();
+      for (int i = 0; i < events.size(); i++) {
+        MarketEvent event = events.get(i);
+        if (served.contains(event.symbol()) && interest.matches(event.channel(), event.symbol())) {
+          byte[][] cache = encoded[peer.codec.format().ordinal()];
+          if (cache[i] == null) {
+            cache[i] = peer.codec.event(event);
+          }
+          batch.add(cache[i]);
+        }
+      }
+      if (!batch.isEmpty()) {
+        peer.send(peer.codec.frame(batch));
+      }
+    }
+  }
+
+  private static void closeQuietly(Session session, CloseReason reason) {
+    try {
+      session.close(reason);
+    } catch (IOException e) {
+      LOG.fine(() -> "simulator: close failed: " + e.getMessage());
+    }
+  }
+
+  /** One connected client of the simulator. */
+  private static final class Peer {
+    final String feed;
+    final WireCodec codec;
+    final Outbox outbox;
+    volatile String key;
+    volatile Interest subscriptions = Interest.none();
+    volatile ScheduledFuture<?> deadline;
+
+    Peer(Session session, String feed, WireFormat format) {
+      this.feed = feed;
+      this.codec = format.codec();
+      this.outbox = new Outbox(session, format == WireFormat.MSGPACK, OUTBOX_FRAMES);
+    }
+
+    void send(byte[] frame) {
+      if (!outbox.offer(frame)) {
+        // Alpaca: "407 slow client" may not arrive before the disconnect (upstream-protocols.md §1.6)
+        outbox.abort(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "slow client"));
+      }
+    }
+
+    void fail(AlpacaError error) {
+      outbox.finish(
+          codec.error(error), new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, error.message()));
+    }
+
+    void cancelDeadline() {
+      ScheduledFuture<?> d = deadline;
+      if (d != null) {
+        d.cancel(false);
+      }
+    }
+  }
+}
