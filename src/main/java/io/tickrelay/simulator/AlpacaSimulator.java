@@ -79,6 +79,14 @@ public final class AlpacaSimulator {
     peers.clear();
   }
 
+  /** Fault injection: closes every session at once, as an upstream restart would. */
+  public void disconnectAll(CloseReason reason) {
+    for (Peer peer : peers.values()) {
+      peer.cancelDeadline();
+      peer.outbox.abort(reason);
+    }
+  }
+
   /** The most connections one key ever had authenticated at the same time on one feed. */
   public int peakConnections(String key) {
     return peakConnections.getOrDefault(key, 0);

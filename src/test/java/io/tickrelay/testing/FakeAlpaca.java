@@ -1,0 +1,120 @@
+package io.tickrelay.testing;
+
+import io.tickrelay.config.Credential;
+import io.tickrelay.protocol.HandshakeCapture;
+import io.tickrelay.simulator.AlpacaSimulator;
+import io.tickrelay.simulator.SimulatorSettings;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.PathParam;
+import jakarta.websocket.server.ServerEndpoint;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.glassfish.tyrus.server.Server;
+
+/**
+ * The in-process fake upstream: the gateway's own {@link AlpacaSimulator} served by a standalone
+ * Tyrus server on a free port, so tests exercise the same protocol behaviour the WAR embeds.
+ */
+public final class FakeAlpaca implements AutoCloseable {
+
+  public static final String KEY = "fake-key";
+  public static final String SECRET = "fake-secret";
+
+  /** Tyrus instantiates endpoints by class; this maps each fake's id to its simulator. */
+  private static final Map<String, AlpacaSimulator> SIMULATORS = new ConcurrentHashMap<>();
+
+  private final String id = UUID.randomUUID().toString();
+  private final Server server;
+  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+  private final AlpacaSimulator simulator;
+
+  private FakeAlpaca(SimulatorSettings settings, int port) throws Exception {
+    simulator = new AlpacaSimulator(settings, scheduler, Clock.systemUTC(), 42);
+    SIMULATORS.put(id, simulator);
+    // port -1 = ephemeral; 0 would mean Tyrus's default 8025 (toolchain.md §6.9)
+    server = new Server("localhost", port, "/fake", Map.of(), Endpoint.class);
+    server.start();
+    simulator.start();
+  }
+
+  /** A fake that accepts {@link #KEY}/{@link #SECRET} on every feed, one connection per key. */
+  public static FakeAlpaca start() throws Exception {
+    return start(settings(Set.of("*")), -1);
+  }
+
+  public static FakeAlpaca start(SimulatorSettings settings, int port) throws Exception {
+    return new FakeAlpaca(settings, port);
+  }
+
+  public static SimulatorSettings settings(Set<String> entitledFeeds) {
+    return new SimulatorSettings(
+        Credential.withPlainSecret(KEY, SECRET, entitledFeeds),
+        SimulatorSettings.ALPACA_FEEDS,
+        1,
+        Duration.ofSeconds(10),
+        20,
+        Duration.ofSeconds(1));
+  }
+
+  /** The base URL the gateway appends {@code /v2/{feed}} to. */
+  public URI baseUrl() {
+    return URI.create("ws://localhost:" + server.getPort() + "/fake/" + id);
+  }
+
+  public AlpacaSimulator simulator() {
+    return simulator;
+  }
+
+  @Override
+  public void close() {
+    simulator.stop();
+    server.stop();
+    scheduler.shutdownNow();
+    SIMULATORS.remove(id);
+  }
+
+  /** The fake's WebSocket face. */
+  @ServerEndpoint(value = "/{id}/v2/{feed}", configurator = HandshakeCapture.class)
+  public static class Endpoint {
+    private AlpacaSimulator simulator;
+
+    @OnOpen
+    public void open(Session session, @PathParam("id") String id, @PathParam("feed") String feed) {
+      simulator = SIMULATORS.get(id);
+      if (simulator != null) {
+        simulator.opened(session, feed);
+      }
+    }
+
+    @OnMessage
+    public void text(Session session, String text) {
+      if (simulator != null) {
+        simulator.text(session, text);
+      }
+    }
+
+    @OnMessage
+    public void binary(Session session, byte[] frame) {
+      if (simulator != null) {
+        simulator.binary(session, frame);
+      }
+    }
+
+    @OnClose
+    public void close(Session session) {
+      if (simulator != null) {
+        simulator.closed(session);
+      }
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package io.tickrelay.testing;
+
+import jakarta.websocket.ClientEndpointConfig;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.glassfish.tyrus.client.ClientManager;
+
+/**
+ * A plain WebSocket client for tests: records every frame (text, or msgpack as bytes) and the
+ * close reason, and waits for a frame that matches.
+ */
+public final class WsProbe implements AutoCloseable {
+
+  private static final ClientManager CLIENT = ClientManager.createClient();
+
+  private final LinkedBlockingQueue<Object> frames = new LinkedBlockingQueue<>();
+  private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
+  private final Session session;
+
+  private WsProbe(URI uri, Map<String, String> headers) throws Exception {
+    ClientEndpointConfig config =
+        ClientEndpointConfig.Builder.create()
+            .configurator(
+                new ClientEndpointConfig.Configurator() {
+                  @Override
+                  public void beforeRequest(Map<String, List<String>> request) {
+                    headers.forEach((k, v) -> request.put(k, List.of(v)));
+                  }
+                })
+            .build();
+    session = CLIENT.connectToServer(new Listener(), config, uri);
+  }
+
+  public static WsProbe connect(URI uri) throws Exception {
+    return new WsProbe(uri, Map.of());
+  }
+
+  public static WsProbe connect(URI uri, Map<String, String> headers) throws Exception {
+    return new WsProbe(uri, headers);
+  }
+
+  public void send(String text) throws IOException {
+    session.getBasicRemote().sendText(text);
+  }
+
+  public void send(byte[] binary) throws IOException {
+    session.getBasicRemote().sendBinary(ByteBuffer.wrap(binary));
+  }
+
+  /** The next text frame that contains {@code fragment}, skipping others. */
+  public String awaitText(String fragment, Duration timeout) throws InterruptedException {
+    return (String) await(f -> f instanceof String s && s.contains(fragment), timeout, fragment);
+  }
+
+  /** The next binary frame that passes {@code test}, skipping others. */
+  public byte[] awaitBinary(Predicate<byte[]> test, Duration timeout) throws InterruptedException {
+    return (byte[]) await(f -> f instanceof byte[] b && test.test(b), timeout, "binary frame");
+  }
+
+  private Object await(Predicate<Object> test, Duration timeout, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      long left = deadline - System.nanoTime();
+      Object frame = left > 0 ? frames.poll(left, TimeUnit.NANOSECONDS) : null;
+      if (frame == null) {
+        throw new AssertionError("no frame with " + what + " within " + timeout);
+      }
+      if (test.test(frame)) {
+        return frame;
+      }
+    }
+  }
+
+  public CloseReason awaitClose(Duration timeout) throws Exception {
+    return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public boolean isOpen() {
+    return session.isOpen();
+  }
+
+  public void clear() {
+    frames.clear();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (session.isOpen()) {
+      session.close();
+    }
+  }
+
+  private final class Listener extends Endpoint {
+    @Override
+    public void onOpen(Session opened, EndpointConfig config) {
+      opened.addMessageHandler(String.class, (MessageHandler.Whole<String>) frames::add);
+      opened.addMessageHandler(
+          ByteBuffer.class,
+          (MessageHandler.Whole<ByteBuffer>)
+              buffer -> {
+                byte[] bytes = new byte[buffer.remaining()];
+                buffer.get(bytes);
+                frames.add(bytes);
+              });
+    }
+
+    @Override
+    public void onClose(Session session, CloseReason reason) {
+      closed.complete(reason);
+    }
+  }
+
+  static String utf8(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+}
