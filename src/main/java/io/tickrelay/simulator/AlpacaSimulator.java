@@ -92,6 +92,17 @@ public final class AlpacaSimulator {
     return peakConnections.getOrDefault(key, 0);
   }
 
+  /** The union of what the sessions authenticated with {@code key} are subscribed to. */
+  public Interest subscriptionsOf(String key) {
+    Interest union = Interest.none();
+    for (Peer peer : peers.values()) {
+      if (key.equals(peer.key)) {
+        union = union.plus(peer.subscriptions);
+      }
+    }
+    return union;
+  }
+
   public int sessions() {
     return peers.size();
   }

@@ -33,12 +33,13 @@ public final class FakeAlpaca implements AutoCloseable {
   /** Tyrus instantiates endpoints by class; this maps each fake's id to its simulator. */
   private static final Map<String, AlpacaSimulator> SIMULATORS = new ConcurrentHashMap<>();
 
-  private final String id = UUID.randomUUID().toString();
+  private final String id;
   private final Server server;
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
   private final AlpacaSimulator simulator;
 
-  private FakeAlpaca(SimulatorSettings settings, int port) throws Exception {
+  private FakeAlpaca(SimulatorSettings settings, int port, String id) throws Exception {
+    this.id = id;
     simulator = new AlpacaSimulator(settings, scheduler, Clock.systemUTC(), 42);
     SIMULATORS.put(id, simulator);
     // port -1 = ephemeral; 0 would mean Tyrus's default 8025 (toolchain.md §6.9)
@@ -53,7 +54,12 @@ public final class FakeAlpaca implements AutoCloseable {
   }
 
   public static FakeAlpaca start(SimulatorSettings settings, int port) throws Exception {
-    return new FakeAlpaca(settings, port);
+    return new FakeAlpaca(settings, port, UUID.randomUUID().toString());
+  }
+
+  /** A fake at a known port and path, {@code ws://localhost:{port}/fake/{id}}, for the ITs. */
+  public static FakeAlpaca start(SimulatorSettings settings, int port, String id) throws Exception {
+    return new FakeAlpaca(settings, port, id);
   }
 
   public static SimulatorSettings settings(Set<String> entitledFeeds) {
