@@ -1,0 +1,29 @@
+# Production image: the WAR on the official Open Liberty image, features installed at build time.
+# Build: docker build -t tickrelay .   Run: docker run -p 9080:9080 -e APCA_API_KEY_ID=... -e APCA_API_SECRET_KEY=... tickrelay
+
+# --- build stage: compile and package the WAR (tests run in CI, not in the image build) ---
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY .mvn .mvn
+COPY pom.xml .
+RUN mvn -q dependency:go-offline -DexcludeGroupIds=io.openliberty || true
+COPY src src
+COPY server-config server-config
+RUN mvn -q package -DskipTests
+
+# --- runtime stage ---
+FROM icr.io/appcafe/open-liberty:kernel-slim-java17-openj9-ubi
+# server.xml first, then features.sh installs exactly the features it lists (cached layer)
+COPY --chown=1001:0 server-config/server.xml /config/server.xml
+RUN features.sh
+# dropins: no <webApplication> needed; WEB-INF/ibm-web-ext.xml puts it at context root /
+COPY --chown=1001:0 --from=build /src/target/tickrelay.war /config/dropins/tickrelay.war
+# configure.sh pre-warms the shared class cache and applies the image's defaults
+RUN configure.sh
+# the image already runs as the unprivileged user 1001; say so explicitly
+USER 1001
+ENV HTTP_PORT=9080
+EXPOSE 9080
+# liveness only: an upstream outage must not get the container restarted (readiness is /health/ready)
+HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
+  CMD curl -fsS http://localhost:${HTTP_PORT}/health/live || exit 1
