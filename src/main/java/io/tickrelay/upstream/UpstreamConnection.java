@@ -1,6 +1,7 @@
 package io.tickrelay.upstream;
 
 import io.tickrelay.marketdata.DemandChanged;
+import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.marketdata.MarketEvent;
@@ -50,6 +51,7 @@ public final class UpstreamConnection {
   private Instant since;
   private String reason = "not started";
   private int feedIndex;
+  private String feedReason = "first choice";
   private int generation;
   private int failures;
   private int reconnects;
@@ -217,6 +219,7 @@ public final class UpstreamConnection {
   private void onSuccess(int attempt, String msg) {
     Session current;
     Interest toRestore = null;
+    FeedSelected selected = null;
     synchronized (this) {
       if (attempt != generation || session == null) {
         return;
@@ -227,7 +230,11 @@ public final class UpstreamConnection {
         dataSinceConnect = false;
         transition(UpstreamState.CONNECTED, "authenticated on feed " + feed());
         toRestore = demand;
+        selected = new FeedSelected(settings.name(), feed(), feedReason, clock.instant());
       }
+    }
+    if (selected != null) {
+      listener.feedSelected(selected);
     }
     if ("connected".equals(msg)) {
       send(current, JSON.auth(settings.keyId(), settings.secret()));
@@ -283,6 +290,7 @@ public final class UpstreamConnection {
           if (feedIndex + 1 < settings.feeds().size()) {
             String from = feed();
             feedIndex++;
+            feedReason = from + " refused: " + why;
             delay = Duration.ZERO;
             failures = 0;
             LOG.warning(settings.name() + ": feed " + from + " not in plan, falling back to " + feed());

@@ -2,6 +2,7 @@ package io.tickrelay.upstream;
 
 import io.tickrelay.config.GatewayConfig;
 import io.tickrelay.marketdata.DemandChanged;
+import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.MarketDataReceived;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -28,6 +29,7 @@ public class UpstreamConnections {
   @Inject TyrusTransport transport;
   @Inject Event<MarketDataReceived> marketData;
   @Inject Event<UpstreamStateChanged> stateChanges;
+  @Inject Event<FeedSelected> feedSelections;
 
   @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
   ManagedScheduledExecutorService scheduler;
@@ -95,6 +97,12 @@ public class UpstreamConnections {
     @Override
     public void received(MarketDataReceived data) {
       marketData.fire(data);
+    }
+
+    @Override
+    public void feedSelected(FeedSelected selected) {
+      LOG.info(selected.connection() + ": streaming feed " + selected.feed() + " (" + selected.reason() + ")");
+      feedSelections.fire(selected);
     }
   }
 }

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class GatewayIT {
 
   private static final Duration WAIT = Duration.ofSeconds(15);
-  private static final URI SERVER = URI.create("http://localhost:9080/");
+  private static final int PORT = Integer.getInteger("tickrelay.it.http.port", 9080);
+  private static final URI SERVER = URI.create("http://localhost:" + PORT + "/");
   private static final String CLIENT_AUTH =
       "{\"action\":\"auth\",\"key\":\"it-client\",\"secret\":\"it-client-secret\"}";
 
@@ -65,7 +66,7 @@ class GatewayIT {
   }
 
   private static URI ws(String path) {
-    return URI.create("ws://localhost:9080" + path);
+    return URI.create("ws://localhost:" + PORT + path);
   }
 
   @Test
