@@ -1,35 +1,28 @@
 package io.tickrelay.upstream;
 
-import io.tickrelay.protocol.AlpacaError;
-
-/**
- * What the connection does about an error the upstream reported; one row per Alpaca code
- * (upstream-protocols.md §1.6).
- */
+/** What a connection does about a failure; the rows that choose one are in {@link ErrorStrategies}. */
 enum FailureReaction {
   /** Reconnect after the usual backoff. */
   RECONNECT,
-  /** Credentials are wrong: retry only at the backoff cap, never hammer. */
+  /** Retrying will not help until something outside changes: ERROR state, retry only at the cap. */
   RECONNECT_SLOWLY,
   /** Someone else holds the account's one slot: wait, then retry. */
   WAIT_FOR_SLOT,
   /** The plan lacks this feed: move to the next feed in the preference list. */
   NEXT_FEED,
-  /** Concerns one request, not the connection: log and carry on. */
+  /** The provider throttles us (HTTP 429/503 on the handshake): back off with a higher floor. */
+  THROTTLED,
+  /** The provider cut us off for reading too slowly: count it, then reconnect. */
+  RECONNECT_COUNTED,
+  /** A subscription request was refused as a whole: keep the previous set, tell the clients. */
+  REJECT_REQUEST,
+  /** A channel is not offered on this feed: stop asking for it there, report it. */
+  DROP_CHANNEL,
+  /** Concerns one message, not the connection: log and carry on. */
   CARRY_ON;
 
+  /** Kept for callers that only need the reaction to an Alpaca error code. */
   static FailureReaction forCode(int code) {
-    AlpacaError error = AlpacaError.ofCode(code);
-    if (error == null) {
-      return RECONNECT;
-    }
-    return switch (error) {
-      case AUTH_FAILED -> RECONNECT_SLOWLY;
-      case CONNECTION_LIMIT_EXCEEDED -> WAIT_FOR_SLOT;
-      case INSUFFICIENT_SUBSCRIPTION -> NEXT_FEED;
-      case INVALID_SYNTAX, ALREADY_AUTHENTICATED, SYMBOL_LIMIT_EXCEEDED, INVALID_SUBSCRIBE_ACTION ->
-          CARRY_ON;
-      default -> RECONNECT;
-    };
+    return ErrorStrategies.forCode(code).reaction();
   }
 }

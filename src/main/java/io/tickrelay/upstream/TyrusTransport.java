@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.URI;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
+import org.glassfish.tyrus.core.HandshakeException;
 
 /**
  * The only class that knows Tyrus: one client container for every upstream session, bundled in the
@@ -35,7 +36,17 @@ public class TyrusTransport implements Transport {
   @Override
   public Session connect(Endpoint endpoint, ClientEndpointConfig config, URI uri)
       throws DeploymentException, IOException {
-    return client.connectToServer(endpoint, config, uri);
+    try {
+      return client.connectToServer(endpoint, config, uri);
+    } catch (DeploymentException e) {
+      // Tyrus reports a refused upgrade as a HandshakeException cause; expose just the status
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        if (cause instanceof HandshakeException refused) {
+          throw new HandshakeRefused(refused.getHttpStatusCode(), null);
+        }
+      }
+      throw e;
+    }
   }
 
   @PreDestroy
