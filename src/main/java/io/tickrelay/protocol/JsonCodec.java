@@ -3,7 +3,6 @@ package io.tickrelay.protocol;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketEvent;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -114,11 +113,15 @@ public final class JsonCodec implements WireCodec {
   }
 
   private Object parse(String text) throws ProtocolException {
+    JsonValue value;
     try (JsonReader reader = json.createReader(new StringReader(text))) {
-      return toTree(reader.readValue());
-    } catch (JsonException | IllegalStateException malformed) {
+      value = reader.readValue();
+    } catch (RuntimeException malformed) {
+      // not only JsonException: Parsson throws a bare RuntimeException past 1000 nesting levels and
+      // NumberFormatException for an exponent beyond int range (1e-2147483649)
       throw new ProtocolException(AlpacaError.INVALID_SYNTAX, "malformed JSON");
     }
+    return toTree(value);
   }
 
   private static Object toTree(JsonValue value) {

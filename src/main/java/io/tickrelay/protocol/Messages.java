@@ -156,7 +156,9 @@ final class Messages {
   private static Interest readInterest(Map<?, ?> map) throws ProtocolException {
     Map<Channel, List<String>> symbols = new EnumMap<>(Channel.class);
     for (Map.Entry<?, ?> entry : map.entrySet()) {
-      if ("action".equals(entry.getKey())) {
+      if ("action".equals(entry.getKey()) || entry.getValue() == null) {
+        // the Go SDK sends every channel key, an unused one as msgpack nil rather than []
+        // (alpaca-trade-api-go marketdata/stream/subscription.go getSubChangeMessage: a nil []string)
         continue;
       }
       if (!(entry.getValue() instanceof List<?> list)) {

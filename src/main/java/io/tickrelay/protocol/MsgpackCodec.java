@@ -3,6 +3,7 @@ package io.tickrelay.protocol;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketEvent;
 import java.io.IOException;
+import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,7 +93,12 @@ public final class MsgpackCodec implements WireCodec {
   private static Object parse(byte[] frame) throws ProtocolException {
     try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(frame)) {
       return read(unpacker, frame.length, 0);
-    } catch (IOException | MessagePackException | ClassCastException malformed) {
+    } catch (IOException
+        | MessagePackException
+        | ClassCastException
+        | DateTimeException
+        | ArithmeticException malformed) {
+      // a 96-bit timestamp's seconds can lie outside Instant's range: DateTimeException or overflow
       throw new ProtocolException(AlpacaError.INVALID_SYNTAX, "malformed msgpack");
     }
   }
