@@ -60,6 +60,39 @@ public class GatewayConfig {
   Duration connectionLimitWait;
 
   @Inject
+  @ConfigProperty(name = "tickrelay.upstream.throttled-floor", defaultValue = "PT15S")
+  Duration throttledFloor;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.upstream.ping-interval", defaultValue = "PT10S")
+  Duration pingInterval;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.upstream.pong-timeout", defaultValue = "PT5S")
+  Duration pongTimeout;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.upstream.silence-window", defaultValue = "PT60S")
+  Duration silenceWindow;
+
+  /** always, market-hours or off; default: always against the simulator, market-hours otherwise. */
+  @Inject
+  @ConfigProperty(name = "tickrelay.upstream.silence-check")
+  Optional<String> silenceCheck;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.upstream.reprobe-interval", defaultValue = "PT15M")
+  Duration reprobeInterval;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.upstream.escalate-after", defaultValue = "3")
+  int escalateAfter;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.upstream.keep-warm", defaultValue = "true")
+  boolean upstreamKeepWarm;
+
+  @Inject
   @ConfigProperty(name = "tickrelay.client.auth-timeout", defaultValue = "PT10S")
   Duration clientAuthTimeout;
 
@@ -149,6 +182,39 @@ public class GatewayConfig {
 
   public Duration connectionLimitWait() {
     return connectionLimitWait;
+  }
+
+  public Duration throttledFloor() {
+    return throttledFloor;
+  }
+
+  public Duration pingInterval() {
+    return pingInterval;
+  }
+
+  public Duration pongTimeout() {
+    return pongTimeout;
+  }
+
+  public Duration silenceWindow() {
+    return silenceWindow;
+  }
+
+  /** {@code always}, {@code market-hours} or {@code off}. */
+  public String silenceCheck() {
+    return silenceCheck.orElse(simulatorMode() ? "always" : "market-hours");
+  }
+
+  public Duration reprobeInterval() {
+    return reprobeInterval;
+  }
+
+  public int escalateAfter() {
+    return escalateAfter;
+  }
+
+  public boolean upstreamKeepWarm() {
+    return upstreamKeepWarm;
   }
 
   public Duration clientAuthTimeout() {

@@ -1,5 +1,6 @@
 package io.tickrelay.upstream;
 
+import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.Interest;
@@ -15,63 +16,77 @@ import jakarta.websocket.DeploymentException;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One upstream stock-stream connection: connect, wait for {@code connected}, authenticate, hold
- * the union of client demand, and reconnect with backoff when anything goes wrong. All state
- * changes happen under this object's lock; network calls never do.
+ * One upstream stock-stream connection and its whole lifecycle: connect, wait for {@code
+ * connected}, authenticate, hold the union of client demand, watch for stalls, fall back and
+ * re-probe feeds, and reconnect with backoff whatever goes wrong. State changes happen under this
+ * object's lock; network calls never do. Each connection attempt has a generation number so that
+ * callbacks of an abandoned attempt change nothing. It is long because the lifecycle is one story;
+ * counters live in {@link ConnectionFigures}, the error table in {@link ErrorStrategies}.
  */
 public final class UpstreamConnection {
 
   private static final Logger LOG = Logger.getLogger(UpstreamConnection.class.getName());
   private static final JsonCodec JSON = (JsonCodec) WireFormat.JSON.codec();
+  private static final ErrorStrategies.ErrorStrategy STALL =
+      new ErrorStrategies.ErrorStrategy(0, FailureReaction.RECONNECT,
+          "the connection stalled: open but silent", "none: the gateway reconnects");
 
   private final UpstreamSettings settings;
   private final Transport transport;
-  private final ScheduledExecutorService scheduler;
+  private final Tasks tasks;
   private final UpstreamListener listener;
   private final Clock clock;
+  private final ConnectionFigures figures = new ConnectionFigures();
 
   private UpstreamState state = UpstreamState.DISCONNECTED;
   private Instant since;
   private String reason = "not started";
   private int feedIndex;
   private String feedReason = "first choice";
+  private int probeReturnIndex = -1;
   private int generation;
-  private int failures;
-  private int reconnects;
-  private long messagesIn;
-  private boolean dataSinceConnect;
   private Session session;
   private ScheduledFuture<?> pending;
   private ScheduledFuture<?> authDeadline;
+  private ScheduledFuture<?> keepalive;
+  private ScheduledFuture<?> pongDeadline;
+  private ScheduledFuture<?> reprobe;
+  private Instant pingSentAt;
+  private boolean dataSinceConnect;
   /** What clients want: the full union of demand, re-sent after every reconnect. */
   private Interest demand = Interest.none();
+  /** Subscription requests sent and not yet answered, oldest first (the provider answers in order). */
+  private final Deque<Interest> inFlight = new ArrayDeque<>();
 
   public UpstreamConnection(
       UpstreamSettings settings,
       Transport transport,
-      ScheduledExecutorService scheduler,
+      Tasks tasks,
       UpstreamListener listener,
       Clock clock) {
     this.settings = settings;
     this.transport = transport;
-    this.scheduler = scheduler;
+    this.tasks = tasks;
     this.listener = listener;
     this.clock = clock;
     this.since = clock.instant();
@@ -79,8 +94,8 @@ public final class UpstreamConnection {
 
   /** Schedules the first connect; never blocks on the network. */
   public synchronized void start() {
-    if (state == UpstreamState.DISCONNECTED) {
-      schedule(Duration.ZERO, "start");
+    if (state == UpstreamState.DISCONNECTED && pending == null) {
+      scheduleConnect(Duration.ZERO);
     }
   }
 
@@ -91,9 +106,9 @@ public final class UpstreamConnection {
       if (state == UpstreamState.STOPPED) {
         return;
       }
-      transition(UpstreamState.STOPPED, "gateway stopping");
+      transition(UpstreamState.STOPPED, "stopped by the gateway");
+      cancelTimers();
       cancel(pending);
-      cancel(authDeadline);
       generation++;
       toClose = session;
       session = null;
@@ -104,62 +119,83 @@ public final class UpstreamConnection {
   /** Applies a change of client demand: remembers it and, when live, subscribes upstream. */
   public void demand(DemandChanged change) {
     Session live;
+    List<byte[]> requests = new ArrayList<>();
     synchronized (this) {
       demand = demand.plus(change.added()).minus(change.removed());
       live = state == UpstreamState.CONNECTED ? session : null;
-    }
-    if (live != null) {
-      if (!change.added().isEmpty()) {
-        send(live, JSON.subscriptionRequest(true, change.added()));
-      }
-      if (!change.removed().isEmpty()) {
-        send(live, JSON.subscriptionRequest(false, change.removed()));
+      if (live != null) {
+        requests.addAll(requestsFor(true, change.added()));
+        requests.addAll(requestsFor(false, change.removed()));
       }
     }
+    requests.forEach(request -> send(live, request));
   }
 
   public synchronized UpstreamStatus status() {
     return new UpstreamStatus(
-        settings.name(),
-        settings.feedUrl(feed()).toString(),
-        feed(),
-        state,
-        since,
-        reason,
-        messagesIn,
-        reconnects);
+        settings.name(), "alpaca", settings.feedUrl(feed()).toString(), settings.feeds(), feed(),
+        feedReason, state, since, reason, figures.escalated, figures.lastMessageAt,
+        figures.pingRoundTrip, figures.messagesIn, figures.bytesIn, figures.reconnects,
+        figures.consecutiveFailures, figures.slowClientDisconnects, figures.lastError,
+        figures.droppedChannelNames(), state == UpstreamState.STOPPED ? null : figures.nextAttemptAt);
   }
 
   public synchronized Interest currentDemand() {
     return demand;
   }
 
+  /** Applies a transition if the state machine allows it; an illegal one is a bug, logged and refused. */
+  synchronized boolean tryTransition(UpstreamState to, String why) {
+    return transition(to, why);
+  }
+
   private String feed() {
     return settings.feeds().get(feedIndex);
   }
 
-  private void connect(int expectedGeneration) {
+  /** One request per channel, so that a 405 or 410 reply can be traced to its channel. */
+  private List<byte[]> requestsFor(boolean subscribe, Interest interest) {
+    List<byte[]> requests = new ArrayList<>();
+    for (Channel channel : interest.channels()) {
+      if (!figures.dropped(feed(), channel)) {
+        Interest one = Interest.of(Map.of(channel, interest.symbols(channel)));
+        inFlight.add(subscribe ? one : Interest.none());
+        requests.add(JSON.subscriptionRequest(subscribe, one));
+      }
+    }
+    return requests;
+  }
+
+  private void scheduleConnect(Duration delay) {
+    int expected = generation;
+    cancel(pending);
+    figures.nextAttemptAt = clock.instant().plus(delay);
+    pending = tasks.schedule(() -> tasks.runAsync(() -> connect(expected)), delay);
+  }
+
+  private void connect(int expected) {
     URI uri;
     int attempt;
     synchronized (this) {
-      if (state == UpstreamState.STOPPED || expectedGeneration != generation) {
-        return;
+      if (state == UpstreamState.STOPPED || expected != generation) {
+        return; // superseded: never two attempts in flight for one connection
       }
       attempt = ++generation;
       uri = settings.feedUrl(feed());
+      figures.nextAttemptAt = null;
       transition(UpstreamState.CONNECTING, "connecting to " + uri);
     }
-    ClientEndpointConfig config =
-        ClientEndpointConfig.Builder.create().preferredSubprotocols(List.of()).build();
     try {
-      Session opened = transport.connect(new Listener(attempt), config, uri);
+      Session opened = transport.connect(new Listener(attempt), ClientEndpointConfig.Builder.create().build(), uri);
       synchronized (this) {
-        if (attempt != generation) { // stopped or superseded while the handshake ran
+        if (attempt != generation) { // stopped or failed while the handshake ran
           closeQuietly(opened, CloseReason.CloseCodes.NORMAL_CLOSURE, "superseded");
         }
       }
+    } catch (HandshakeRefused refused) {
+      failed(attempt, ErrorStrategies.forHandshakeStatus(refused.status()), refused.getMessage());
     } catch (DeploymentException | IOException | RuntimeException e) {
-      failed(attempt, FailureReaction.RECONNECT, "handshake failed: " + e.getMessage());
+      failed(attempt, ErrorStrategies.network(), "handshake failed: " + e.getMessage());
     }
   }
 
@@ -170,17 +206,18 @@ public final class UpstreamConnection {
     }
     session = opened;
     transition(UpstreamState.AUTHENTICATING, "handshake done, waiting for connected");
-    authDeadline =
-        scheduler.schedule(
-            () -> authTimedOut(attempt), settings.authTimeout().toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  private void authTimedOut(int attempt) {
-    failed(attempt, FailureReaction.RECONNECT, "no authenticated within " + settings.authTimeout());
+    authDeadline = tasks.schedule(() -> failed(attempt, ErrorStrategies.forCode(404),
+        "no connected and authenticated within " + settings.authTimeout()), settings.authTimeout());
   }
 
   private void onFrame(int attempt, String frame) {
     List<ServerMessage> messages;
+    synchronized (this) {
+      if (attempt != generation) {
+        return;
+      }
+      figures.received(frame.length(), clock.instant());
+    }
     try {
       messages = JSON.decodeServer(frame);
     } catch (ProtocolException e) {
@@ -196,147 +233,314 @@ public final class UpstreamConnection {
       } else if (message instanceof ServerMessage.Failure failure) {
         onFailure(attempt, failure);
       } else if (message instanceof ServerMessage.SubscriptionState ack) {
-        checkAck(ack.interest());
+        onAck(attempt, ack.interest());
       }
     }
     if (!events.isEmpty()) {
-      String feed;
-      synchronized (this) {
-        if (attempt != generation) {
-          return;
-        }
-        messagesIn += events.size();
-        if (!dataSinceConnect) {
-          dataSinceConnect = true;
-          failures = 0; // data flows again: the next failure starts the backoff afresh
-        }
-        feed = feed();
-      }
-      listener.received(new MarketDataReceived(feed, events));
+      onData(attempt, events);
     }
   }
 
+  private void onData(int attempt, List<MarketEvent> events) {
+    String feed;
+    synchronized (this) {
+      if (attempt != generation) {
+        return;
+      }
+      figures.messagesIn += events.size();
+      figures.lastDataAt = clock.instant();
+      if (!dataSinceConnect) {
+        dataSinceConnect = true;
+        if (figures.escalated) {
+          LOG.info(settings.name() + ": data flows again, escalation cleared");
+        }
+        figures.consecutiveFailures = 0; // the next failure starts the backoff afresh
+        figures.escalated = false;
+      }
+      feed = feed();
+    }
+    listener.received(new MarketDataReceived(feed, events));
+  }
+
   private void onSuccess(int attempt, String msg) {
+    if ("connected".equals(msg)) {
+      Session current;
+      synchronized (this) {
+        if (attempt != generation || session == null) {
+          return;
+        }
+        current = session;
+      }
+      send(current, JSON.auth(settings.keyId(), settings.secret()));
+    } else if ("authenticated".equals(msg)) {
+      becomeLive(attempt);
+    }
+  }
+
+  private void becomeLive(int attempt) {
     Session current;
-    Interest toRestore = null;
-    FeedSelected selected = null;
+    List<byte[]> restore;
+    FeedSelected selected;
     synchronized (this) {
       if (attempt != generation || session == null) {
         return;
       }
       current = session;
-      if ("authenticated".equals(msg)) {
-        cancel(authDeadline);
-        dataSinceConnect = false;
-        transition(UpstreamState.CONNECTED, "authenticated on feed " + feed());
-        toRestore = demand;
-        selected = new FeedSelected(settings.name(), feed(), feedReason, clock.instant());
+      cancel(authDeadline);
+      dataSinceConnect = false;
+      figures.lastDataAt = clock.instant();
+      if (probeReturnIndex >= 0) {
+        feedReason = "back on preferred feed " + feed() + " after re-probe";
+        probeReturnIndex = -1;
+      }
+      transition(UpstreamState.CONNECTED, "authenticated on feed " + feed());
+      inFlight.clear();
+      restore = requestsFor(true, demand);
+      selected = new FeedSelected(settings.name(), feed(), feedReason, clock.instant());
+      keepalive = tasks.scheduleRepeating(() -> ping(attempt), settings.pingInterval());
+      if (feedIndex > 0 && !settings.reprobeInterval().isZero()) {
+        reprobe = tasks.schedule(() -> reprobe(attempt), settings.reprobeInterval());
       }
     }
-    if (selected != null) {
-      listener.feedSelected(selected);
-    }
-    if ("connected".equals(msg)) {
-      send(current, JSON.auth(settings.keyId(), settings.secret()));
-    } else if (toRestore != null && !toRestore.isEmpty()) {
-      send(current, JSON.subscriptionRequest(true, toRestore));
-    }
+    LOG.info(() -> settings.name() + ": live on feed " + selected.feed() + " (" + selected.reason()
+        + "), restoring " + demand.symbolCount() + " subscriptions");
+    listener.feedSelected(selected);
+    restore.forEach(request -> send(current, request));
   }
 
   private void onFailure(int attempt, ServerMessage.Failure failure) {
-    FailureReaction reaction = FailureReaction.forCode(failure.code());
+    ErrorStrategies.ErrorStrategy row = ErrorStrategies.forCode(failure.code());
     String what = "upstream error " + failure.code() + " " + failure.msg();
-    if (reaction == FailureReaction.CARRY_ON) {
-      LOG.warning(() -> settings.name() + ": " + what + " (connection kept)");
-    } else {
-      failed(attempt, reaction, what);
+    switch (row.reaction()) {
+      case CARRY_ON -> LOG.warning(() -> settings.name() + ": " + what + " (connection kept)");
+      case REJECT_REQUEST, DROP_CHANNEL -> rejected(attempt, row, what);
+      default -> failed(attempt, row, what);
     }
   }
 
-  private void checkAck(Interest acknowledged) {
-    Interest wanted = currentDemand();
-    if (!acknowledged.equals(wanted)) {
-      // a later subscribe may still be in flight; the next acknowledgement settles it
-      LOG.fine(() -> settings.name() + ": upstream holds " + acknowledged + ", demand is " + wanted);
+  /** A subscription request was refused (405) or named a channel the feed lacks (410). */
+  private synchronized void rejected(int attempt, ErrorStrategies.ErrorStrategy row, String what) {
+    if (attempt != generation) {
+      return;
     }
+    Interest request = inFlight.poll();
+    figures.lastError = new UpstreamStatus.LastError(row.code(), what, row.meaning(), row.remedy(), clock.instant());
+    if (row.reaction() == FailureReaction.DROP_CHANNEL && request != null) {
+      for (Channel channel : request.channels()) {
+        figures.drop(feed(), channel);
+        LOG.warning(settings.name() + ": feed " + feed() + " does not offer " + channel.wireName()
+            + " (" + what + "); no longer requested there");
+      }
+    } else {
+      LOG.warning(settings.name() + ": " + what + "; the provider keeps the previous subscriptions"
+          + (request == null ? "" : ", refused: " + request));
+    }
+  }
+
+  private void onAck(int attempt, Interest acknowledged) {
+    synchronized (this) {
+      if (attempt != generation) {
+        return;
+      }
+      inFlight.poll();
+      if (!inFlight.isEmpty()) {
+        return; // later requests are still on their way; the last acknowledgement settles it
+      }
+      Interest expected = Interest.none();
+      for (Channel channel : demand.channels()) {
+        if (!figures.dropped(feed(), channel)) {
+          expected = expected.plus(Interest.of(Map.of(channel, demand.symbols(channel))));
+        }
+      }
+      if (!acknowledged.equals(expected)) {
+        LOG.warning(settings.name() + ": upstream holds " + acknowledged + " but demand is " + expected);
+      }
+    }
+  }
+
+  private void ping(int attempt) {
+    Session current;
+    String stall = null;
+    synchronized (this) {
+      if (attempt != generation || session == null) {
+        return;
+      }
+      current = session;
+      Instant now = clock.instant();
+      Duration quiet = Duration.between(figures.lastDataAt, now);
+      if (!settings.silenceWindow().isZero()
+          && !demand.isEmpty()
+          && quiet.compareTo(settings.silenceWindow()) > 0
+          && SilenceRule.applies(settings.silenceCheck(), now)) {
+        stall = "no data for " + quiet.toMillis() + " ms (silence window " + settings.silenceWindow() + ")";
+      } else if (pongDeadline == null || pongDeadline.isDone()) {
+        pingSentAt = now;
+        Instant sent = now;
+        pongDeadline = tasks.schedule(() -> pongMissed(attempt, sent), settings.pongTimeout());
+      }
+    }
+    if (stall != null) {
+      failed(attempt, STALL, stall);
+      return;
+    }
+    try {
+      current.getAsyncRemote().sendPing(ByteBuffer.wrap(new byte[] {'t', 'r'}));
+    } catch (IOException | RuntimeException e) {
+      failed(attempt, ErrorStrategies.network(), "ping failed: " + e.getMessage());
+    }
+  }
+
+  private void pongMissed(int attempt, Instant sent) {
+    synchronized (this) {
+      if (attempt != generation || !sent.equals(pingSentAt)) {
+        return;
+      }
+    }
+    failed(attempt, STALL, "no pong within " + settings.pongTimeout());
+  }
+
+  private synchronized void onPong(int attempt) {
+    if (attempt == generation && pingSentAt != null) {
+      figures.pingRoundTrip = Duration.between(pingSentAt, clock.instant());
+      pingSentAt = null;
+      cancel(pongDeadline);
+    }
+  }
+
+  /** Live on a fallback feed: close and try the preferred feed again; a 409 brings us straight back. */
+  private void reprobe(int attempt) {
+    Session toClose;
+    synchronized (this) {
+      if (attempt != generation || state != UpstreamState.CONNECTED || feedIndex == 0) {
+        return;
+      }
+      probeReturnIndex = feedIndex;
+      String from = feed();
+      feedIndex = 0;
+      feedReason = "re-probing " + feed() + " from " + from;
+      generation++;
+      cancelTimers();
+      toClose = session;
+      session = null;
+      transition(UpstreamState.DISCONNECTING, "re-probing preferred feed " + feed());
+      transition(UpstreamState.DISCONNECTED, "re-probing preferred feed " + feed());
+      scheduleConnect(Duration.ZERO);
+    }
+    closeQuietly(toClose, CloseReason.CloseCodes.NORMAL_CLOSURE, "moving to a better feed");
   }
 
   private void closed(int attempt, CloseReason closeReason) {
-    failed(
-        attempt,
-        FailureReaction.RECONNECT,
-        "closed by upstream: " + closeReason.getCloseCode().getCode() + " "
-            + closeReason.getReasonPhrase());
+    failed(attempt, ErrorStrategies.network(),
+        "closed by upstream: " + closeReason.getCloseCode().getCode() + " " + closeReason.getReasonPhrase());
   }
 
-  /** One error path for every failure of an attempt: close it, pick the delay, schedule. */
-  private void failed(int attempt, FailureReaction reaction, String why) {
+  /** One error path for every failure of an attempt: close it, pick the delay, schedule the next. */
+  private void failed(int attempt, ErrorStrategies.ErrorStrategy row, String why) {
     Session toClose;
     synchronized (this) {
       if (attempt != generation || state == UpstreamState.STOPPED) {
         return;
       }
       generation++;
-      cancel(authDeadline);
+      cancelTimers();
       toClose = session;
       session = null;
-      failures++;
-      reconnects++;
-      Duration delay = settings.backoff().delay(failures, ThreadLocalRandom.current().nextDouble());
-      switch (reaction) {
-        case RECONNECT_SLOWLY -> delay = settings.backoff().max();
-        case WAIT_FOR_SLOT -> delay = settings.connectionLimitWait();
-        case NEXT_FEED -> {
-          if (feedIndex + 1 < settings.feeds().size()) {
-            String from = feed();
-            feedIndex++;
-            feedReason = from + " refused: " + why;
-            delay = Duration.ZERO;
-            failures = 0;
-            LOG.warning(settings.name() + ": feed " + from + " not in plan, falling back to " + feed());
-          } else {
-            delay = settings.backoff().max();
-          }
-        }
-        default -> {}
+      Duration delay = nextDelay(row, why);
+      UpstreamState next =
+          row.reaction() == FailureReaction.RECONNECT_SLOWLY || delay.equals(settings.backoff().max())
+              && row.reaction() == FailureReaction.NEXT_FEED
+              ? UpstreamState.ERROR
+              : UpstreamState.BACKING_OFF;
+      if (!figures.escalated && figures.consecutiveFailures >= settings.escalateAfter()) {
+        figures.escalated = true;
+        LOG.severe(settings.name() + ": ESCALATED after " + figures.consecutiveFailures
+            + " consecutive failures; last: " + why + " (" + row.meaning() + "; remedy: " + row.remedy()
+            + "). Still retrying.");
       }
-      LOG.warning(settings.name() + ": " + why + "; reconnecting in " + delay);
-      transition(UpstreamState.BACKING_OFF, why);
-      schedule(delay, why);
+      LOG.warning(settings.name() + ": " + why + "; next attempt in " + delay.toMillis() + " ms");
+      transition(next, why);
+      scheduleConnect(delay);
     }
     closeQuietly(toClose, CloseReason.CloseCodes.GOING_AWAY, "reconnecting");
   }
 
-  private void schedule(Duration delay, String why) {
-    int expected = generation;
-    cancel(pending);
-    pending = scheduler.schedule(() -> connect(expected), delay.toMillis(), TimeUnit.MILLISECONDS);
+  /** Under the lock: records the failure and returns how long to wait before the next attempt. */
+  private Duration nextDelay(ErrorStrategies.ErrorStrategy row, String why) {
+    Instant now = clock.instant();
+    if (row.reaction() == FailureReaction.NEXT_FEED) {
+      figures.lastError = new UpstreamStatus.LastError(row.code(), why, row.meaning(), row.remedy(), now);
+      figures.reconnects++;
+      if (probeReturnIndex >= 0) {
+        feedIndex = probeReturnIndex;
+        probeReturnIndex = -1;
+        feedReason = settings.feeds().get(0) + " still refused on re-probe (409), staying on " + feed();
+        return Duration.ZERO;
+      }
+      if (feedIndex + 1 < settings.feeds().size()) {
+        String from = feed();
+        feedIndex++;
+        feedReason = from + " refused (409 insufficient subscription), fell back";
+        LOG.warning(settings.name() + ": feed " + from + " is not in the plan, falling back to " + feed());
+        return Duration.ZERO;
+      }
+      figures.consecutiveFailures++;
+      feedReason = "no feed in " + settings.feeds() + " is in the plan";
+      return settings.backoff().max();
+    }
+    figures.failed(row, why, now);
+    Duration backoff = settings.backoff().delay(figures.consecutiveFailures, ThreadLocalRandom.current().nextDouble());
+    return switch (row.reaction()) {
+      case RECONNECT_SLOWLY -> settings.backoff().max();
+      case WAIT_FOR_SLOT -> max(settings.connectionLimitWait(), backoff);
+      case THROTTLED -> max(settings.throttledFloor(), backoff);
+      case RECONNECT_COUNTED -> {
+        figures.slowClientDisconnects++;
+        yield backoff;
+      }
+      default -> backoff;
+    };
   }
 
-  private void transition(UpstreamState to, String why) {
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  private boolean transition(UpstreamState to, String why) {
     UpstreamState from = state;
+    if (!from.canMoveTo(to)) {
+      LOG.severe(settings.name() + ": BUG: illegal transition " + from + " -> " + to + " (" + why + ") refused");
+      return false;
+    }
     state = to;
     since = clock.instant();
     reason = why;
     LOG.info(() -> settings.name() + ": " + from + " -> " + to + " (" + why + ")");
-    UpstreamStateChanged change = new UpstreamStateChanged(settings.name(), from, to, since, why);
     try {
-      listener.stateChanged(change);
+      listener.stateChanged(new UpstreamStateChanged(settings.name(), from, to, since, why));
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, settings.name() + ": state listener failed", e);
     }
+    return true;
+  }
+
+  private void cancelTimers() {
+    cancel(authDeadline);
+    cancel(keepalive);
+    cancel(pongDeadline);
+    cancel(reprobe);
+    pingSentAt = null;
   }
 
   private void send(Session target, byte[] json) {
-    target
-        .getAsyncRemote()
-        .sendText(
-            new String(json, StandardCharsets.UTF_8),
-            result -> {
-              if (!result.isOK()) {
-                LOG.warning(settings.name() + ": send failed: " + result.getException());
-              }
-            });
+    try {
+      target.getAsyncRemote().sendText(new String(json, StandardCharsets.UTF_8), result -> {
+        if (!result.isOK()) {
+          LOG.fine(() -> settings.name() + ": send failed: " + result.getException());
+        }
+      });
+    } catch (RuntimeException e) { // closed under us; the close callback handles the rest
+      LOG.fine(() -> settings.name() + ": send failed: " + e);
+    }
   }
 
   private static void cancel(ScheduledFuture<?> future) {
@@ -349,7 +553,7 @@ public final class UpstreamConnection {
     if (target != null && target.isOpen()) {
       try {
         target.close(new CloseReason(code, why));
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         LOG.fine(() -> settings.name() + ": close failed: " + e.getMessage());
       }
     }
@@ -366,27 +570,27 @@ public final class UpstreamConnection {
 
     @Override
     public void onOpen(Session opened, EndpointConfig config) {
-      opened.addMessageHandler(
-          String.class,
-          (MessageHandler.Whole<String>)
-              frame -> {
-                try {
-                  onFrame(attempt, frame);
-                } catch (RuntimeException e) {
-                  LOG.log(Level.WARNING, settings.name() + ": frame handling failed", e);
-                }
-              });
-      opened(attempt, opened);
+      opened.addMessageHandler(String.class, (MessageHandler.Whole<String>) frame -> guard(() -> onFrame(attempt, frame)));
+      opened.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> guard(() -> onPong(attempt)));
+      guard(() -> opened(attempt, opened));
     }
 
     @Override
     public void onClose(Session closedSession, CloseReason closeReason) {
-      closed(attempt, closeReason);
+      guard(() -> closed(attempt, closeReason));
     }
 
     @Override
     public void onError(Session errored, Throwable error) {
       LOG.fine(() -> settings.name() + ": transport error: " + error);
+    }
+
+    private void guard(Runnable action) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, settings.name() + ": callback failed", e);
+      }
     }
   }
 }

@@ -3,10 +3,9 @@ package io.tickrelay.upstream;
 import io.tickrelay.config.GatewayConfig;
 import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.FeedSelected;
+import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketDataReceived;
 import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
@@ -14,11 +13,13 @@ import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.logging.Logger;
 
 /**
- * The gateway's upstream connections (for now the one Alpaca stock stream), started on CDI
- * {@link Startup} without blocking it and stopped before the application goes away.
+ * The gateway's upstream connections (for now the Alpaca stock stream), held in an {@link
+ * UpstreamRegistry}: one lease while clients want anything, and one kept warm (by default) so the
+ * gateway is ready before its first client. Started on CDI {@link Startup} without blocking it.
  */
 @ApplicationScoped
 public class UpstreamConnections {
@@ -27,16 +28,18 @@ public class UpstreamConnections {
 
   @Inject GatewayConfig config;
   @Inject TyrusTransport transport;
+  @Inject ManagedTasks managedTasks;
   @Inject Event<MarketDataReceived> marketData;
   @Inject Event<UpstreamStateChanged> stateChanges;
   @Inject Event<FeedSelected> feedSelections;
 
-  @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
-  ManagedScheduledExecutorService scheduler;
+  private UpstreamRegistry registry;
+  private UpstreamKey stocks;
+  private UpstreamRegistry.Lease warm;
+  private UpstreamRegistry.Lease demandLease;
+  private Interest union = Interest.none();
 
-  private volatile UpstreamConnection stocks;
-
-  void start(@Observes Startup startup) {
+  synchronized void start(@Observes Startup startup) {
     if (config.simulatorMode()) {
       LOG.warning(
           "APCA_API_KEY_ID is not set: the upstream is the EMBEDDED SIMULATOR at "
@@ -45,35 +48,58 @@ public class UpstreamConnections {
     } else {
       LOG.info("Upstream is Alpaca at " + config.alpacaStreamUrl() + " with key " + config.upstreamKeyId());
     }
-    UpstreamSettings settings =
-        new UpstreamSettings(
-            "alpaca-stocks",
-            config.alpacaStreamUrl(),
-            config.feeds(),
-            config.upstreamKeyId(),
-            config.upstreamSecret(),
-            config.upstreamAuthTimeout(),
-            new Backoff(config.backoffInitial(), config.backoffMax()),
-            config.connectionLimitWait());
-    UpstreamConnection connection =
-        new UpstreamConnection(settings, transport, scheduler, new CdiListener(), Clock.systemUTC());
-    stocks = connection;
-    connection.start();
+    Tasks tasks = managedTasks.tasksVia(managedTasks); // the injected proxy: @Asynchronous applies
+    registry = new UpstreamRegistry(key -> new UpstreamConnection(
+        settings("alpaca-stocks"), transport, tasks, new CdiListener(), Clock.systemUTC()));
+    stocks = new UpstreamKey("alpaca", config.upstreamKeyId(), "stocks");
+    if (config.upstreamKeepWarm()) {
+      warm = registry.acquire(stocks);
+    }
   }
 
-  void onDemand(@Observes DemandChanged change) {
-    UpstreamConnection connection = stocks;
-    if (connection != null) {
-      connection.demand(change);
+  private UpstreamSettings settings(String name) {
+    return new UpstreamSettings(
+        name,
+        config.alpacaStreamUrl(),
+        config.feeds(),
+        config.upstreamKeyId(),
+        config.upstreamSecret(),
+        config.upstreamAuthTimeout(),
+        new Backoff(config.backoffInitial(), config.backoffMax()),
+        config.connectionLimitWait(),
+        config.throttledFloor(),
+        config.pingInterval(),
+        config.pongTimeout(),
+        config.silenceWindow(),
+        UpstreamSettings.SilenceCheck.valueOf(
+            config.silenceCheck().trim().toUpperCase(Locale.ROOT).replace('-', '_')),
+        config.reprobeInterval(),
+        config.escalateAfter());
+  }
+
+  /** Client demand changed: hold a lease while anything is wanted and pass the change on. */
+  synchronized void onDemand(@Observes DemandChanged change) {
+    if (registry == null) {
+      return;
+    }
+    boolean wasEmpty = union.isEmpty();
+    union = union.plus(change.added()).minus(change.removed());
+    if (wasEmpty && !union.isEmpty()) {
+      demandLease = registry.acquire(stocks);
+    }
+    registry.connection(stocks).ifPresent(connection -> connection.demand(change));
+    if (!wasEmpty && union.isEmpty() && demandLease != null) {
+      demandLease.release();
+      demandLease = null;
     }
   }
 
   public List<UpstreamStatus> statuses() {
-    UpstreamConnection connection = stocks;
-    return connection == null ? List.of() : List.of(connection.status());
+    UpstreamRegistry current = registry;
+    return current == null ? List.of() : current.connections().stream().map(UpstreamConnection::status).toList();
   }
 
-  /** True when every upstream connection is authenticated and none is still missing. */
+  /** True when every held upstream connection is authenticated (and at least one is required). */
   public boolean allLive() {
     List<UpstreamStatus> statuses = statuses();
     return !statuses.isEmpty() && statuses.stream().allMatch(UpstreamStatus::live);
@@ -81,9 +107,9 @@ public class UpstreamConnections {
 
   @PreDestroy
   void stop() {
-    UpstreamConnection connection = stocks;
-    if (connection != null) {
-      connection.stop();
+    UpstreamRegistry current = registry;
+    if (current != null) {
+      current.stopAll();
     }
   }
 
@@ -101,7 +127,6 @@ public class UpstreamConnections {
 
     @Override
     public void feedSelected(FeedSelected selected) {
-      LOG.info(selected.connection() + ": streaming feed " + selected.feed() + " (" + selected.reason() + ")");
       feedSelections.fire(selected);
     }
   }

@@ -4,7 +4,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
-/** What one upstream connection needs to know; {@link #toString()} leaves the secret out. */
+/**
+ * What one upstream connection needs to know; {@link #toString()} leaves the secret out. A zero
+ * {@code silenceWindow} turns data-silence detection off; {@code silenceCheck} says when it applies.
+ */
 public record UpstreamSettings(
     String name,
     URI baseUrl,
@@ -13,13 +16,37 @@ public record UpstreamSettings(
     String secret,
     Duration authTimeout,
     Backoff backoff,
-    Duration connectionLimitWait) {
+    Duration connectionLimitWait,
+    Duration throttledFloor,
+    Duration pingInterval,
+    Duration pongTimeout,
+    Duration silenceWindow,
+    SilenceCheck silenceCheck,
+    Duration reprobeInterval,
+    int escalateAfter) {
+
+  /** When a quiet connection counts as stalled. */
+  public enum SilenceCheck {
+    ALWAYS,
+    /** US equities only trade on weekdays, 04:00-20:00 New York time (extended hours). */
+    MARKET_HOURS,
+    OFF
+  }
 
   public UpstreamSettings {
     feeds = List.copyOf(feeds);
     if (feeds.isEmpty()) {
       throw new IllegalArgumentException("at least one feed is needed");
     }
+  }
+
+  /** Settings with the documented defaults for everything but the essentials (used by tests). */
+  public static UpstreamSettings defaults(
+      String name, URI baseUrl, List<String> feeds, String keyId, String secret) {
+    return new UpstreamSettings(name, baseUrl, feeds, keyId, secret, Duration.ofSeconds(10),
+        new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)), Duration.ofSeconds(30),
+        Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ZERO,
+        SilenceCheck.OFF, Duration.ofMinutes(15), 3);
   }
 
   /** The stream URL for a stock feed: {@code {base}/v2/{feed}} (Alpaca docs, streaming-market-data). */

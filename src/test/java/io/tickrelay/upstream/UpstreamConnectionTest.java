@@ -11,6 +11,7 @@ import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.marketdata.MarketEvent;
 import io.tickrelay.marketdata.Trade;
 import io.tickrelay.testing.Await;
+import io.tickrelay.testing.ExecutorTasks;
 import io.tickrelay.testing.FakeAlpaca;
 import jakarta.websocket.CloseReason;
 import java.net.URI;
@@ -20,8 +21,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.glassfish.tyrus.client.ClientManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +31,7 @@ class UpstreamConnectionTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   private final ClientManager client = ClientManager.createClient();
-  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+  private final ExecutorTasks tasks = new ExecutorTasks();
   private final Recorder recorder = new Recorder();
   private FakeAlpaca fake;
   private UpstreamConnection connection;
@@ -45,23 +44,25 @@ class UpstreamConnectionTest {
     if (fake != null) {
       fake.close();
     }
-    scheduler.shutdownNow();
+    tasks.close();
     client.shutdown();
   }
 
   private UpstreamConnection connect(URI base, List<String> feeds, String secret) {
-    UpstreamSettings settings =
-        new UpstreamSettings(
-            "test-stocks",
-            base,
-            feeds,
-            FakeAlpaca.KEY,
-            secret,
-            Duration.ofSeconds(5),
-            new Backoff(Duration.ofMillis(50), Duration.ofMillis(400)),
-            Duration.ofMillis(300));
+    return connect(settings(base, feeds, secret));
+  }
+
+  static UpstreamSettings settings(URI base, List<String> feeds, String secret) {
+    return new UpstreamSettings("test-stocks", base, feeds, FakeAlpaca.KEY, secret,
+        Duration.ofSeconds(5), new Backoff(Duration.ofMillis(50), Duration.ofMillis(400)),
+        Duration.ofMillis(1500), Duration.ofMillis(1200), Duration.ofMillis(200),
+        Duration.ofMillis(300), Duration.ZERO, UpstreamSettings.SilenceCheck.OFF,
+        Duration.ofMinutes(15), 3);
+  }
+
+  private UpstreamConnection connect(UpstreamSettings settings) {
     connection =
-        new UpstreamConnection(settings, client::connectToServer, scheduler, recorder, Clock.systemUTC());
+        new UpstreamConnection(settings, client::connectToServer, tasks, recorder, Clock.systemUTC());
     connection.start();
     return connection;
   }

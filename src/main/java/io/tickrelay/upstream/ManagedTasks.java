@@ -1,0 +1,58 @@
+package io.tickrelay.upstream;
+
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.Asynchronous;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Container-managed threads for the upstream side. {@link #connectAsync} is a Jakarta Concurrency
+ * {@code @Asynchronous} method: callers must hold the CDI proxy (never {@code this}) for it to run
+ * on a managed thread.
+ */
+@ApplicationScoped
+public class ManagedTasks {
+
+  private static final Logger LOG = Logger.getLogger(ManagedTasks.class.getName());
+
+  @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
+  ManagedScheduledExecutorService scheduler;
+
+  /** Runs a blocking step (a handshake) on a managed thread; failures are logged, never lost. */
+  @Asynchronous
+  public CompletableFuture<Void> connectAsync(Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) { // task boundary: keep the reconnect loop alive
+      LOG.log(Level.WARNING, "upstream connect step failed", e);
+    }
+    return Asynchronous.Result.complete(null);
+  }
+
+  /** The {@link Tasks} view a connection uses; {@code self} must be this bean's CDI proxy. */
+  Tasks tasksVia(ManagedTasks self) {
+    return new Tasks() {
+      @Override
+      public ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        return scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+      }
+
+      @Override
+      public ScheduledFuture<?> scheduleRepeating(Runnable task, Duration period) {
+        return scheduler.scheduleAtFixedRate(
+            task, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+      }
+
+      @Override
+      public void runAsync(Runnable task) {
+        self.connectAsync(task);
+      }
+    };
+  }
+}

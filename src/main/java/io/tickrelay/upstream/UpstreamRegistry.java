@@ -1,0 +1,114 @@
+package io.tickrelay.upstream;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * One upstream connection per {@link UpstreamKey}, shared by every consumer through reference
+ * counted leases: the first lease creates and starts it, the last release stops it. Creation and
+ * release are serialized, so concurrent consumers never produce a second connection for a key.
+ */
+public final class UpstreamRegistry {
+
+  private final Function<UpstreamKey, UpstreamConnection> factory;
+  private final Map<UpstreamKey, Entry> entries = new LinkedHashMap<>();
+  private int created;
+
+  public UpstreamRegistry(Function<UpstreamKey, UpstreamConnection> factory) {
+    this.factory = factory;
+  }
+
+  /** A share of one connection; {@link #release()} once, when the consumer no longer needs it. */
+  public final class Lease implements AutoCloseable {
+    private final UpstreamKey key;
+    private final UpstreamConnection connection;
+    private boolean released;
+
+    private Lease(UpstreamKey key, UpstreamConnection connection) {
+      this.key = key;
+      this.connection = connection;
+    }
+
+    public UpstreamConnection connection() {
+      return connection;
+    }
+
+    public void release() {
+      UpstreamConnection toStop;
+      synchronized (UpstreamRegistry.this) {
+        if (released) {
+          return;
+        }
+        released = true;
+        Entry entry = entries.get(key);
+        if (--entry.leases > 0) {
+          return;
+        }
+        entries.remove(key);
+        toStop = entry.connection;
+      }
+      toStop.stop(); // outside the lock: closing may touch the network
+    }
+
+    @Override
+    public void close() {
+      release();
+    }
+  }
+
+  private static final class Entry {
+    final UpstreamConnection connection;
+    int leases;
+
+    Entry(UpstreamConnection connection) {
+      this.connection = connection;
+    }
+  }
+
+  public synchronized Lease acquire(UpstreamKey key) {
+    Entry entry = entries.get(key);
+    if (entry == null) {
+      entry = new Entry(factory.apply(key));
+      entries.put(key, entry);
+      created++;
+      entry.connection.start(); // only schedules the first connect
+    }
+    entry.leases++;
+    return new Lease(key, entry.connection);
+  }
+
+  public synchronized Optional<UpstreamConnection> connection(UpstreamKey key) {
+    Entry entry = entries.get(key);
+    return entry == null ? Optional.empty() : Optional.of(entry.connection);
+  }
+
+  public synchronized List<UpstreamConnection> connections() {
+    List<UpstreamConnection> all = new ArrayList<>();
+    entries.values().forEach(e -> all.add(e.connection));
+    return all;
+  }
+
+  /** Connections ever created; with the registry's guarantee, at most one per key at a time. */
+  public synchronized int created() {
+    return created;
+  }
+
+  /** Connections that count: those whose handshake and authentication have both completed. */
+  public long liveCount() {
+    return connections().stream().filter(c -> c.status().live()).count();
+  }
+
+  /** Stops every connection regardless of leases (application shutdown). */
+  public void stopAll() {
+    List<UpstreamConnection> all;
+    synchronized (this) {
+      all = connections();
+      entries.clear();
+    }
+    all.forEach(UpstreamConnection::stop);
+  }
+}
