@@ -132,6 +132,10 @@ public class GatewayConfig {
   @ConfigProperty(name = "tickrelay.simulator.connections-per-key", defaultValue = "1")
   int simulatorConnectionsPerKey;
 
+  @Inject
+  @ConfigProperty(name = "tickrelay.simulator.admin.enabled", defaultValue = "false")
+  boolean simulatorAdminEnabled;
+
   /** No upstream account configured: the embedded simulator stands in for Alpaca. */
   public boolean simulatorMode() {
     return apiKeyId.isEmpty();
@@ -236,6 +240,10 @@ public class GatewayConfig {
 
   public Duration simulatorBarInterval() {
     return simulatorBarInterval;
+  }
+
+  public boolean simulatorAdminEnabled() {
+    return simulatorAdminEnabled;
   }
 
   public int simulatorConnectionsPerKey() {

@@ -51,6 +51,9 @@ public final class AlpacaSimulator {
   private final Map<String, Peer> peers = new ConcurrentHashMap<>();
   private final Map<String, Integer> peakConnections = new ConcurrentHashMap<>();
   private final List<ScheduledFuture<?>> loops = new ArrayList<>();
+  private final SimulatorFaults faults = new SimulatorFaults();
+  private final java.util.concurrent.atomic.AtomicInteger connectionLimitRefusals =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public AlpacaSimulator(
       SimulatorSettings settings, ScheduledExecutorService scheduler, Clock clock, long seed) {
@@ -85,6 +88,24 @@ public final class AlpacaSimulator {
       peer.cancelDeadline();
       peer.outbox.abort(reason);
     }
+  }
+
+  public SimulatorFaults faults() {
+    return faults;
+  }
+
+  /** Fault injection: sends an Alpaca error to every authenticated session. */
+  public void sendError(AlpacaError error) {
+    for (Peer peer : peers.values()) {
+      if (peer.key != null) {
+        peer.send(peer.codec.error(error));
+      }
+    }
+  }
+
+  /** How many auth attempts were answered with 406 so far (to tell waiting from hammering). */
+  public int connectionLimitRefusals() {
+    return connectionLimitRefusals.get();
   }
 
   /** The most connections one key ever had authenticated at the same time on one feed. */
@@ -165,15 +186,33 @@ public final class AlpacaSimulator {
         peer.send(peer.codec.error(AlpacaError.NOT_AUTHENTICATED));
         return;
       }
+      for (Channel channel : request.interest().channels()) {
+        if (!offered(peer.feed, channel)) {
+          peer.send(peer.codec.error(AlpacaError.INVALID_SUBSCRIBE_ACTION));
+          return;
+        }
+      }
       Interest next;
       synchronized (peer) {
         next = request.subscribe()
             ? peer.subscriptions.plus(request.interest())
             : peer.subscriptions.minus(request.interest());
+        int limit = faults.symbolLimit();
+        if (limit > 0 && next.symbolCount() > limit) {
+          // atomic: "your symbol subscriptions are the same as they were before" (Alpaca docs)
+          peer.send(peer.codec.error(AlpacaError.SYMBOL_LIMIT_EXCEEDED));
+          return;
+        }
         peer.subscriptions = next;
       }
       peer.send(peer.codec.subscription(next));
     }
+  }
+
+  /** The test feed offers only trades, quotes and bars (upstream-protocols.md §1.4). */
+  private static boolean offered(String feed, Channel channel) {
+    return !"test".equals(feed)
+        || channel == Channel.TRADES || channel == Channel.QUOTES || channel == Channel.BARS;
   }
 
   private void authenticate(Peer peer, String key, String secret) {
@@ -185,7 +224,7 @@ public final class AlpacaSimulator {
       peer.send(peer.codec.error(AlpacaError.AUTH_FAILED));
       return;
     }
-    if (!settings.account().allowsFeed(peer.feed)) {
+    if (!settings.account().allowsFeed(peer.feed) || faults.deniedFeeds().contains(peer.feed)) {
       peer.cancelDeadline();
       peer.fail(AlpacaError.INSUFFICIENT_SUBSCRIPTION);
       return;
@@ -194,6 +233,7 @@ public final class AlpacaSimulator {
       long holding = peers.values().stream().filter(p -> key.equals(p.key) && p.feed.equals(peer.feed)).count();
       if (holding >= settings.connectionsPerKey()) {
         // the socket stays open: the Go SDK retries auth on it (upstream-protocols.md §1.6, 406)
+        connectionLimitRefusals.incrementAndGet();
         peer.send(peer.codec.error(AlpacaError.CONNECTION_LIMIT_EXCEEDED));
         return;
       }
@@ -259,7 +299,7 @@ public final class AlpacaSimulator {
   }
 
   private void deliver(List<MarketEvent> events) {
-    if (events.isEmpty()) {
+    if (events.isEmpty() || faults.muted()) {
       return;
     }
     // encode each event once per wire format, whatever the number of sessions

@@ -38,7 +38,6 @@ public final class UpstreamRegistry {
     }
 
     public void release() {
-      UpstreamConnection toStop;
       synchronized (UpstreamRegistry.this) {
         if (released) {
           return;
@@ -49,9 +48,10 @@ public final class UpstreamRegistry {
           return;
         }
         entries.remove(key);
-        toStop = entry.connection;
+        // under the lock: the old connection is STOPPED and its close frame sent before a new
+        // acquire can create its successor, so the two never overlap
+        entry.connection.stop();
       }
-      toStop.stop(); // outside the lock: closing may touch the network
     }
 
     @Override

@@ -77,6 +77,15 @@ public final class FakeAlpaca implements AutoCloseable {
     return URI.create("ws://localhost:" + server.getPort() + "/fake/" + id);
   }
 
+  public int port() {
+    return server.getPort();
+  }
+
+  /** The base URL as seen through a relay listening on {@code port} (see {@link TcpProxy}). */
+  public URI baseUrlVia(int port) {
+    return URI.create("ws://localhost:" + port + "/fake/" + id);
+  }
+
   public AlpacaSimulator simulator() {
     return simulator;
   }
