@@ -25,6 +25,15 @@ public class UpstreamReadinessCheck implements HealthCheck {
       response.withData(status.connection() + ".feed", status.feed());
       response.withData(status.connection() + ".since", status.since().toString());
       response.withData(status.connection() + ".reason", status.reason());
+      response.withData(status.connection() + ".escalated", status.escalated());
+      response.withData(status.connection() + ".reconnects", status.reconnects());
+      if (status.pingRoundTrip() != null) {
+        response.withData(status.connection() + ".pingMillis", status.pingRoundTrip().toMillis());
+      }
+      if (status.lastError() != null) {
+        response.withData(status.connection() + ".lastError",
+            status.lastError().code() + " " + status.lastError().meaning());
+      }
     }
     return response.build();
   }
