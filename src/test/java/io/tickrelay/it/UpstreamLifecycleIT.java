@@ -115,7 +115,7 @@ class UpstreamLifecycleIT {
   /** The server's messages.log and its rolled-over predecessors. */
   private static String serverLog() {
     StringBuilder all = new StringBuilder();
-    try (var files = Files.list(Path.of("target/liberty-usr/servers/tickrelay-it/logs"))) {
+    try (var files = Files.list(Path.of("target/liberty-usr/servers", System.getProperty("tickrelay.it.server", "tickrelay-it"), "logs"))) {
       for (Path file : files.filter(f -> f.getFileName().toString().startsWith("messages")).toList()) {
         all.append(Files.readString(file));
       }
