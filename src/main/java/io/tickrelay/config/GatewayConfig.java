@@ -136,6 +136,59 @@ public class GatewayConfig {
   @ConfigProperty(name = "tickrelay.simulator.admin.enabled", defaultValue = "false")
   boolean simulatorAdminEnabled;
 
+  // client distribution
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.max-connections", defaultValue = "10000")
+  int clientMaxConnections;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.connections-per-credential", defaultValue = "100")
+  int clientConnectionsPerCredential;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.symbols-per-connection", defaultValue = "10000")
+  int clientSymbolsPerConnection;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.limits")
+  Optional<String> clientLimits;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.outbox-messages")
+  Optional<Integer> clientOutboxMessages;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.slow-after", defaultValue = "PT30S")
+  Duration clientSlowAfter;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.slow-close-grace", defaultValue = "PT5S")
+  Duration clientSlowCloseGrace;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.max-frame-bytes", defaultValue = "65536")
+  int clientMaxFrameBytes;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.journal-size", defaultValue = "10000")
+  int clientJournalSize;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.control-per-second", defaultValue = "10")
+  double clientControlPerSecond;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.control-burst", defaultValue = "50")
+  int clientControlBurst;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.control-refusals-before-close", defaultValue = "200")
+  int clientControlRefusalsBeforeClose;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.max-message-bytes", defaultValue = "262144")
+  int clientMaxMessageBytes;
+
   /** No upstream account configured: the embedded simulator stands in for Alpaca. */
   public boolean simulatorMode() {
     return apiKeyId.isEmpty();
@@ -248,5 +301,64 @@ public class GatewayConfig {
 
   public int simulatorConnectionsPerKey() {
     return simulatorConnectionsPerKey;
+  }
+
+  // client distribution
+
+  /** Client connections the gateway holds at once, authenticated or not; beyond it 406. */
+  public int clientMaxConnections() {
+    return clientMaxConnections;
+  }
+
+  /** Default connections one client credential may hold at once; beyond it 406. */
+  public int clientConnectionsPerCredential() {
+    return clientConnectionsPerCredential;
+  }
+
+  /** Default distinct symbols one connection may subscribe; beyond it 405. */
+  public int clientSymbolsPerConnection() {
+    return clientSymbolsPerConnection;
+  }
+
+  /** Per-credential overrides, {@code key:connections:symbols,...} ({@code *} = unlimited). */
+  public String clientLimits() {
+    return clientLimits.orElse("");
+  }
+
+  /** Messages a client may have waiting, after conflation, before 407; 16 frames' worth each. */
+  public int clientOutboxMessages() {
+    return clientOutboxMessages.orElse(16 * clientOutboxFrames);
+  }
+
+  public Duration clientSlowAfter() {
+    return clientSlowAfter;
+  }
+
+  public Duration clientSlowCloseGrace() {
+    return clientSlowCloseGrace;
+  }
+
+  public int clientMaxFrameBytes() {
+    return clientMaxFrameBytes;
+  }
+
+  public int clientJournalSize() {
+    return clientJournalSize;
+  }
+
+  public double clientControlPerSecond() {
+    return clientControlPerSecond;
+  }
+
+  public int clientControlBurst() {
+    return clientControlBurst;
+  }
+
+  public int clientControlRefusalsBeforeClose() {
+    return clientControlRefusalsBeforeClose;
+  }
+
+  public int clientMaxMessageBytes() {
+    return clientMaxMessageBytes;
   }
 }

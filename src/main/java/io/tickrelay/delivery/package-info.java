@@ -1,5 +1,6 @@
 /**
- * Ordered, non-blocking delivery of frames to one WebSocket session, shared by every endpoint
- * that pushes data: the client stream and the simulator.
+ * Ordered, non-blocking delivery of frames to one WebSocket session: {@link
+ * io.tickrelay.delivery.ClientOutbox} with the client stream's slow-consumer policy (conflation,
+ * 407), and the plain {@link io.tickrelay.delivery.Outbox} the simulator uses.
  */
 package io.tickrelay.delivery;

@@ -1,38 +1,46 @@
 package io.tickrelay.distribution;
 
 import io.tickrelay.config.Credential;
-import io.tickrelay.delivery.Outbox;
+import io.tickrelay.delivery.ClientOutbox;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.protocol.AlpacaError;
+import io.tickrelay.protocol.ClientMessage;
 import io.tickrelay.protocol.WireCodec;
 import io.tickrelay.protocol.WireFormat;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.Session;
 import java.util.concurrent.ScheduledFuture;
 
-/** One connected client: its feed, wire format, credential once authenticated, and subscriptions. */
+/**
+ * One connected client: its feed, wire format, credential once authenticated, subscriptions,
+ * opt-in extensions and outbox. Subscriptions, options and the rate cap are guarded by the
+ * fan-out lock, so they change in step with the index the fan-out reads.
+ */
 final class ClientSession {
 
-  private final Session session;
+  private final String id;
   private final String feed;
   private final WireCodec codec;
-  private final Outbox outbox;
+  private final ClientOutbox outbox;
+  private final ControlRate controlRate;
 
   private volatile Credential credential;
-  /** Guarded by the {@link Subscriptions} lock: changes must stay in step with the index. */
   private Interest subscriptions = Interest.none();
+  private ClientMessage.Options options = ClientMessage.Options.NONE;
+  private RateCap rateCap;
+  private boolean releaseScheduled;
   private int failedAuths;
   private ScheduledFuture<?> authDeadline;
 
-  ClientSession(Session session, String feed, WireFormat format, int outboxFrames) {
-    this.session = session;
+  ClientSession(String id, String feed, WireFormat format, ClientOutbox outbox, ControlRate rate) {
+    this.id = id;
     this.feed = feed;
     this.codec = format.codec();
-    this.outbox = new Outbox(session, format == WireFormat.MSGPACK, outboxFrames);
+    this.outbox = outbox;
+    this.controlRate = rate;
   }
 
   String id() {
-    return session.getId();
+    return id;
   }
 
   String feed() {
@@ -43,8 +51,16 @@ final class ClientSession {
     return codec;
   }
 
-  Outbox outbox() {
+  WireFormat format() {
+    return codec.format();
+  }
+
+  ClientOutbox outbox() {
     return outbox;
+  }
+
+  ControlRate controlRate() {
+    return controlRate;
   }
 
   boolean authenticated() {
@@ -57,9 +73,7 @@ final class ClientSession {
 
   synchronized void authenticatedAs(Credential credential) {
     this.credential = credential;
-    if (authDeadline != null) {
-      authDeadline.cancel(false);
-    }
+    cancelTimers();
   }
 
   synchronized int failedAuth() {
@@ -84,13 +98,39 @@ final class ClientSession {
     this.subscriptions = subscriptions;
   }
 
-  void send(byte[] frame) {
-    if (!outbox.offer(frame)) {
-      outbox.abort(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "slow client"));
-    }
+  ClientMessage.Options options() {
+    return options;
   }
 
-  /** Sends an Alpaca error and closes the session after it (404, 407, 409 and the like). */
+  void options(ClientMessage.Options options) {
+    this.options = options;
+  }
+
+  /** Null when the client set no per-symbol rate cap. */
+  RateCap rateCap() {
+    return rateCap;
+  }
+
+  void rateCap(RateCap rateCap) {
+    this.rateCap = rateCap;
+  }
+
+  /** Whether a release of held messages is already scheduled; sets it. */
+  boolean scheduleRelease() {
+    boolean already = releaseScheduled;
+    releaseScheduled = true;
+    return !already;
+  }
+
+  void releaseRan() {
+    releaseScheduled = false;
+  }
+
+  void send(byte[] controlFrame) {
+    outbox.control(controlFrame);
+  }
+
+  /** Sends an Alpaca error and closes the session after it (404, 409 and the like). */
   void fail(AlpacaError error) {
     outbox.finish(
         codec.error(error),
@@ -99,6 +139,6 @@ final class ClientSession {
 
   String describe() {
     Credential c = credential;
-    return "client " + id() + " on " + feed + (c == null ? "" : " as " + c.key());
+    return "client " + id + " on " + feed + (c == null ? "" : " as " + c.key());
   }
 }

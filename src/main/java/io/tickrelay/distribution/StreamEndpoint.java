@@ -23,7 +23,10 @@ import java.util.logging.Logger;
 @ServerEndpoint(value = "/v2/{feed}", configurator = HandshakeCapture.class)
 public class StreamEndpoint {
 
-  /** Alpaca SDKs split big subscribe messages into 32 KiB fragments; allow well beyond that. */
+  /**
+   * The container's hard limit (1009 beyond it). Alpaca SDKs split big subscribe messages into
+   * 32 KiB fragments; the hub answers messages over its own, lower limit with 400.
+   */
   static final int MAX_MESSAGE_BYTES = 1024 * 1024;
 
   private static final Logger LOG = Logger.getLogger(StreamEndpoint.class.getName());
@@ -37,7 +40,7 @@ public class StreamEndpoint {
     session.setMaxTextMessageBufferSize(MAX_MESSAGE_BYTES);
     session.setMaxBinaryMessageBufferSize(MAX_MESSAGE_BYTES);
     try {
-      client = clients.opened(session, feed);
+      client = clients.hub().opened(session, feed);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "client " + session.getId() + ": open failed", e);
     }
@@ -47,7 +50,7 @@ public class StreamEndpoint {
   public void text(String text) {
     if (client != null) {
       try {
-        clients.text(client, text);
+        clients.hub().text(client, text);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, client.describe() + ": message handling failed", e);
       }
@@ -58,7 +61,7 @@ public class StreamEndpoint {
   public void binary(byte[] frame) {
     if (client != null) {
       try {
-        clients.binary(client, frame);
+        clients.hub().binary(client, frame);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, client.describe() + ": message handling failed", e);
       }
@@ -69,7 +72,7 @@ public class StreamEndpoint {
   public void close(CloseReason reason) {
     if (client != null) {
       try {
-        clients.closed(client);
+        clients.hub().closed(client);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, client.describe() + ": close handling failed", e);
       }

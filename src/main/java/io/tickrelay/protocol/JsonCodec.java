@@ -112,7 +112,7 @@ public final class JsonCodec implements WireCodec {
     return Messages.readServer(parse(text));
   }
 
-  private Object parse(String text) throws ProtocolException {
+  Object parse(String text) throws ProtocolException {
     JsonValue value;
     try (JsonReader reader = json.createReader(new StringReader(text))) {
       value = reader.readValue();

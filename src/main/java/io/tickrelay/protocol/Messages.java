@@ -28,9 +28,18 @@ final class Messages {
   private Messages() {}
 
   static void writeEvent(MessageWriter w, MarketEvent event) {
+    writeEvent(w, event, -1);
+  }
+
+  /**
+   * A data message; with {@code seq >= 0} it also carries the gateway's stream sequence number as
+   * {@code x-seq}, last so that {@code T} stays first (docs/PROTOCOL.md, extensions).
+   */
+  static void writeEvent(MessageWriter w, MarketEvent event, long seq) {
+    int extra = seq >= 0 ? 1 : 0;
     // Java 17: no pattern matching in switch yet, hence the instanceof chain
     if (event instanceof Trade t) {
-        w.mapHeader(9);
+        w.mapHeader(9 + extra);
         w.field("T", "t");
         w.field("S", t.symbol());
         w.integerField("i", t.id());
@@ -40,9 +49,10 @@ final class Messages {
         w.strings("c", t.conditions(), t.conditions().size());
         w.field("z", t.tape());
         w.timeField("t", t.timestamp());
+        writeSeq(w, seq);
         w.endMap();
     } else if (event instanceof Quote q) {
-        w.mapHeader(11);
+        w.mapHeader(11 + extra);
         w.field("T", "q");
         w.field("S", q.symbol());
         w.field("bx", q.bidExchange());
@@ -54,9 +64,10 @@ final class Messages {
         w.strings("c", q.conditions(), q.conditions().size());
         w.field("z", q.tape());
         w.timeField("t", q.timestamp());
+        writeSeq(w, seq);
         w.endMap();
     } else if (event instanceof Bar b) {
-        w.mapHeader(10);
+        w.mapHeader(10 + extra);
         w.field("T", barType(b.kind()));
         w.field("S", b.symbol());
         w.field("o", b.open());
@@ -67,7 +78,14 @@ final class Messages {
         w.integerField("n", b.tradeCount());
         w.field("vw", b.vwap());
         w.timeField("t", b.timestamp());
+        writeSeq(w, seq);
         w.endMap();
+    }
+  }
+
+  private static void writeSeq(MessageWriter w, long seq) {
+    if (seq >= 0) {
+      w.integerField("x-seq", seq);
     }
   }
 
@@ -151,6 +169,50 @@ final class Messages {
       return new ClientMessage.Subscription("subscribe".equals(action), readInterest(map));
     }
     throw new ProtocolException(AlpacaError.INVALID_SYNTAX, "unknown action");
+  }
+
+  /** A message to the gateway: Alpaca's actions plus the opt-in extensions of docs/PROTOCOL.md. */
+  static ClientMessage readGatewayClient(Object tree) throws ProtocolException {
+    if (tree instanceof Map<?, ?> map && map.get("action") instanceof String action) {
+      if (action.equals("x-options")) {
+        return readOptions(map);
+      }
+      if (action.equals("x-resume")) {
+        if (!(map.get("epoch") instanceof String epoch)
+            || !(map.get("seq") instanceof Long seq)
+            || seq < 0) {
+          throw new ProtocolException(AlpacaError.INVALID_SYNTAX, "x-resume needs epoch and seq");
+        }
+        return new ClientMessage.Resume(epoch, seq);
+      }
+    }
+    return readClient(tree);
+  }
+
+  private static ClientMessage.Options readOptions(Map<?, ?> map) throws ProtocolException {
+    boolean lastValue = false;
+    boolean sequence = false;
+    boolean feedNotices = false;
+    long maxPerSecond = 0;
+    for (Map.Entry<?, ?> entry : map.entrySet()) {
+      Object key = entry.getKey();
+      Object value = entry.getValue();
+      if ("action".equals(key)) {
+        continue;
+      }
+      if ("maxPerSecond".equals(key) && value instanceof Long n && n >= 0 && n <= 1_000_000) {
+        maxPerSecond = n;
+      } else if (value instanceof Boolean on && "lastValue".equals(key)) {
+        lastValue = on;
+      } else if (value instanceof Boolean on && "sequence".equals(key)) {
+        sequence = on;
+      } else if (value instanceof Boolean on && "feedNotices".equals(key)) {
+        feedNotices = on;
+      } else {
+        throw new ProtocolException(AlpacaError.INVALID_SYNTAX, "x-options: bad option " + key);
+      }
+    }
+    return new ClientMessage.Options(lastValue, sequence, (int) maxPerSecond, feedNotices);
   }
 
   private static Interest readInterest(Map<?, ?> map) throws ProtocolException {

@@ -90,7 +90,7 @@ public final class MsgpackCodec implements WireCodec {
     return Messages.readServer(parse(frame));
   }
 
-  private static Object parse(byte[] frame) throws ProtocolException {
+  static Object parse(byte[] frame) throws ProtocolException {
     try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(frame)) {
       return read(unpacker, frame.length, 0);
     } catch (IOException

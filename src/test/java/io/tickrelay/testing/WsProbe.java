@@ -28,6 +28,7 @@ public final class WsProbe implements AutoCloseable {
   private static final ClientManager CLIENT = ClientManager.createClient();
 
   private final LinkedBlockingQueue<Object> frames = new LinkedBlockingQueue<>();
+  private final List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final CompletableFuture<CloseReason> closed = new CompletableFuture<>();
   private final Session session;
 
@@ -96,6 +97,12 @@ public final class WsProbe implements AutoCloseable {
 
   public void clear() {
     frames.clear();
+    received.clear();
+  }
+
+  /** Every text frame received since the probe opened or was last cleared, awaited or not. */
+  public List<String> received() {
+    return List.copyOf(received);
   }
 
   @Override
@@ -108,7 +115,13 @@ public final class WsProbe implements AutoCloseable {
   private final class Listener extends Endpoint {
     @Override
     public void onOpen(Session opened, EndpointConfig config) {
-      opened.addMessageHandler(String.class, (MessageHandler.Whole<String>) frames::add);
+      opened.addMessageHandler(
+          String.class,
+          (MessageHandler.Whole<String>)
+              text -> {
+                received.add(text);
+                frames.add(text);
+              });
       opened.addMessageHandler(
           ByteBuffer.class,
           (MessageHandler.Whole<ByteBuffer>)

@@ -1,0 +1,223 @@
+package io.tickrelay.delivery;
+
+import jakarta.websocket.CloseReason;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.function.LongSupplier;
+import java.util.logging.Logger;
+
+/**
+ * A client's outbox with Alpaca's slow-consumer policy: one asynchronous send in flight; while one
+ * is in flight, messages wait in order, and a conflatable message (a quote or bar) replaces the
+ * waiting one with the same key, moving to the back so the client still sees time order. Others
+ * (trades, control messages) are never dropped silently: past {@link Limits#maxPending} waiting
+ * messages, or a send stuck longer than {@link Limits#slowAfter}, the queue is dropped and the
+ * client gets its {@code 407 slow client} frame and is closed (fanout-anchors.md §B.4.3-5).
+ */
+public final class ClientOutbox {
+
+  private static final Logger LOG = Logger.getLogger(ClientOutbox.class.getName());
+  private static final CloseReason SLOW =
+      new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "slow client");
+
+  /** Joins encoded data messages into one frame (an array in the session's wire format). */
+  @FunctionalInterface
+  public interface Framer {
+    byte[] frame(List<byte[]> messages);
+  }
+
+  /** How far behind a client may fall, and how big a batched data frame may grow. */
+  public record Limits(int maxPending, Duration slowAfter, int maxFrameBytes) {}
+
+  /** A data message; a non-null {@code conflationKey} lets a newer message replace it. */
+  public record Item(byte[] bytes, Object conflationKey) {}
+
+  /** What became of an offer. */
+  public enum Offer {
+    QUEUED,
+    /** The client was cut off as slow by this offer; its owner should stop feeding it. */
+    SLOW,
+    /** Closing or closed already; the offer was ignored. */
+    CLOSED
+  }
+
+  private record Entry(byte[] bytes, boolean control) {}
+
+  private final FrameSink sink;
+  private final Framer framer;
+  private final Limits limits;
+  private final byte[] slowFrame;
+  private final LongSupplier nanoTime;
+  private final LinkedHashMap<Object, Entry> pending = new LinkedHashMap<>();
+
+  private long nextKey;
+  private boolean sending;
+  private long sendStartedNanos;
+  private Thread inSend;
+  private CloseReason closeWhenDrained;
+  private boolean closed;
+  private long conflated;
+
+  public ClientOutbox(
+      FrameSink sink, Framer framer, Limits limits, byte[] slowFrame, LongSupplier nanoTime) {
+    this.sink = sink;
+    this.framer = framer;
+    this.limits = limits;
+    this.slowFrame = slowFrame;
+    this.nanoTime = nanoTime;
+  }
+
+  /** Queues data messages that became ready together; they leave in as few frames as fit. */
+  public Offer data(List<Item> items) {
+    if (items.isEmpty()) {
+      return Offer.QUEUED;
+    }
+    Offer offer = Offer.QUEUED;
+    synchronized (this) {
+      if (closed || closeWhenDrained != null) {
+        return Offer.CLOSED;
+      }
+      for (Item item : items) {
+        Object key = item.conflationKey() != null ? item.conflationKey() : nextKey++;
+        if (pending.remove(key) != null) {
+          conflated++;
+        }
+        pending.put(key, new Entry(item.bytes(), false));
+      }
+      if (behind()) {
+        pending.clear();
+        pending.put(nextKey++, new Entry(slowFrame, true));
+        closeWhenDrained = SLOW;
+        offer = Offer.SLOW;
+      }
+    }
+    pump();
+    return offer;
+  }
+
+  /** Queues a control message; it travels alone in its frame (Alpaca docs, §Messages). */
+  public void control(byte[] frame) {
+    synchronized (this) {
+      if (closed || closeWhenDrained != null) {
+        return;
+      }
+      pending.put(nextKey++, new Entry(frame, true));
+    }
+    pump();
+  }
+
+  /** Sends what is queued and a last frame (an error), then closes the session. */
+  public void finish(byte[] lastFrame, CloseReason reason) {
+    synchronized (this) {
+      if (closed || closeWhenDrained != null) {
+        return;
+      }
+      pending.put(nextKey++, new Entry(lastFrame, true));
+      closeWhenDrained = reason;
+    }
+    pump();
+  }
+
+  /** Closes at once, dropping what is queued. */
+  public void abort(CloseReason reason) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      pending.clear();
+    }
+    sink.close(reason);
+  }
+
+  public synchronized int pending() {
+    return pending.size();
+  }
+
+  /** How many waiting messages a newer one replaced. */
+  public synchronized long conflated() {
+    return conflated;
+  }
+
+  public synchronized boolean closing() {
+    return closed || closeWhenDrained != null;
+  }
+
+  private boolean behind() {
+    return pending.size() > limits.maxPending()
+        || (sending && nanoTime.getAsLong() - sendStartedNanos > limits.slowAfter().toNanos());
+  }
+
+  private void pump() {
+    while (true) {
+      List<byte[]> batch;
+      boolean control;
+      CloseReason closeNow = null;
+      synchronized (this) {
+        if (sending || closed) {
+          return;
+        }
+        batch = new ArrayList<>();
+        control = takeNext(batch);
+        if (batch.isEmpty()) {
+          if (closeWhenDrained == null) {
+            return;
+          }
+          closed = true;
+          closeNow = closeWhenDrained;
+        } else {
+          sending = true;
+          sendStartedNanos = nanoTime.getAsLong();
+          inSend = Thread.currentThread();
+        }
+      }
+      if (closeNow != null) {
+        sink.close(closeNow);
+        return;
+      }
+      sink.send(control ? batch.get(0) : framer.frame(batch), this::sent);
+      synchronized (this) {
+        inSend = null;
+        if (sending) {
+          return; // completes later, and that thread carries on draining
+        }
+      } // completed inline: loop instead of recursing
+    }
+  }
+
+  /** Under the lock: the next control frame alone, or the next run of data messages. */
+  private boolean takeNext(List<byte[]> batch) {
+    Iterator<Entry> it = pending.values().iterator();
+    int bytes = 0;
+    while (it.hasNext() && bytes < limits.maxFrameBytes()) {
+      Entry entry = it.next();
+      if (entry.control() && !batch.isEmpty()) {
+        return false;
+      }
+      it.remove();
+      batch.add(entry.bytes());
+      if (entry.control()) {
+        return true;
+      }
+      bytes += entry.bytes().length;
+    }
+    return false;
+  }
+
+  private void sent(Throwable failure) {
+    boolean inline;
+    synchronized (this) {
+      sending = false;
+      inline = inSend == Thread.currentThread();
+    }
+    if (failure != null) {
+      LOG.fine(() -> "client " + sink.id() + ": send failed: " + failure);
+      abort(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "send failed"));
+    } else if (!inline) {
+      pump();
+    }
+  }
+}

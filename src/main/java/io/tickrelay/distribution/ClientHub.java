@@ -1,0 +1,330 @@
+package io.tickrelay.distribution;
+
+import io.tickrelay.config.Credential;
+import io.tickrelay.delivery.ClientOutbox;
+import io.tickrelay.delivery.FrameSink;
+import io.tickrelay.delivery.SessionSink;
+import io.tickrelay.marketdata.Channel;
+import io.tickrelay.marketdata.DemandChanged;
+import io.tickrelay.marketdata.FeedSelected;
+import io.tickrelay.marketdata.Interest;
+import io.tickrelay.marketdata.MarketEvent;
+import io.tickrelay.protocol.AlpacaError;
+import io.tickrelay.protocol.ClientMessage;
+import io.tickrelay.protocol.GatewayMessages;
+import io.tickrelay.protocol.HandshakeCapture;
+import io.tickrelay.protocol.ProtocolException;
+import io.tickrelay.protocol.WireCodec;
+import io.tickrelay.protocol.WireFormat;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.logging.Logger;
+
+/**
+ * Every connected client and the protocol conversation with each (Alpaca's stream protocol,
+ * upstream-protocols.md §1.3-1.6, plus the opt-in extensions of docs/PROTOCOL.md): auth and
+ * entitlements, limits, subscriptions, bad input and floods. Independent of any container, like
+ * the simulator, so component tests serve it from an in-process server with real sockets.
+ */
+final class ClientHub {
+
+  private static final Logger LOG = Logger.getLogger(ClientHub.class.getName());
+  private static final int MAX_FAILED_AUTHS = 3;
+  private static final CloseReason SLOW =
+      new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "slow client");
+
+  private final HubSettings settings;
+  private final ScheduledExecutorService scheduler;
+  private final LongSupplier nanoTime;
+  private final Fanout fanout;
+  private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
+  private final AtomicInteger admitted = new AtomicInteger();
+  private final Map<String, Integer> connectionsByKey = new HashMap<>();
+  private final AtomicLong slowCutOffs = new AtomicLong();
+  private final AtomicLong floodClosures = new AtomicLong();
+
+  ClientHub(
+      HubSettings settings,
+      ScheduledExecutorService scheduler,
+      Consumer<DemandChanged> demand,
+      LongSupplier nanoTime) {
+    this.settings = settings;
+    this.scheduler = scheduler;
+    this.nanoTime = nanoTime;
+    this.fanout =
+        new Fanout(
+            settings.journalSize(),
+            settings.outbox().maxPending(),
+            demand,
+            this::cutOffSlow,
+            scheduler,
+            nanoTime);
+  }
+
+  /** A client finished its handshake on {@code /v2/{feed}}. Null when it was turned away. */
+  ClientSession opened(Session session, String feed) {
+    Map<String, List<String>> headers = HandshakeCapture.headers(session.getUserProperties());
+    boolean binary = WireFormat.fromHeaders(headers) == WireFormat.MSGPACK;
+    return opened(new SessionSink(session, binary), feed, headers);
+  }
+
+  ClientSession opened(FrameSink sink, String feed, Map<String, List<String>> headers) {
+    if (!FeedChannels.STOCK_FEEDS.contains(feed)) {
+      sink.close(new CloseReason(CloseReason.CloseCodes.CANNOT_ACCEPT, "unknown feed"));
+      return null;
+    }
+    WireCodec codec = WireFormat.fromHeaders(headers).codec();
+    ClientOutbox outbox =
+        new ClientOutbox(
+            sink, codec::frame, settings.outbox(), codec.error(AlpacaError.SLOW_CLIENT), nanoTime);
+    ClientSession client =
+        new ClientSession(
+            sink.id(),
+            feed,
+            codec.format(),
+            outbox,
+            new ControlRate(settings.controlRate(), nanoTime.getAsLong()));
+    if (admitted.incrementAndGet() > settings.maxClients()) {
+      admitted.decrementAndGet();
+      LOG.info(() -> client.describe() + ": turned away, " + settings.maxClients() + " connected");
+      outbox.finish(
+          codec.error(AlpacaError.CONNECTION_LIMIT_EXCEEDED),
+          new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "connection limit exceeded"));
+      return null;
+    }
+    sessions.put(client.id(), client);
+    client.send(codec.success("connected"));
+    Optional<ClientMessage.Auth> byHeader = HeaderAuth.from(headers);
+    if (byHeader.isPresent()) {
+      authenticate(client, byHeader.get());
+    } else {
+      long timeoutMs = settings.authTimeout().toMillis();
+      client.authDeadline(
+          scheduler.schedule(() -> authTimedOut(client), timeoutMs, TimeUnit.MILLISECONDS));
+    }
+    return client;
+  }
+
+  void text(ClientSession client, String text) {
+    if (admit(client)) {
+      if (text.length() > settings.maxMessageBytes()) {
+        rejected(client, new ProtocolException(AlpacaError.INVALID_SYNTAX, "message too big"));
+        return;
+      }
+      try {
+        handle(client, GatewayMessages.decode(text));
+      } catch (ProtocolException e) {
+        rejected(client, e);
+      }
+    }
+  }
+
+  void binary(ClientSession client, byte[] frame) {
+    if (admit(client)) {
+      if (frame.length > settings.maxMessageBytes()) {
+        rejected(client, new ProtocolException(AlpacaError.INVALID_SYNTAX, "message too big"));
+        return;
+      }
+      try {
+        handle(client, GatewayMessages.decode(frame));
+      } catch (ProtocolException e) {
+        rejected(client, e);
+      }
+    }
+  }
+
+  void closed(ClientSession client) {
+    if (sessions.remove(client.id()) == null) {
+      return;
+    }
+    admitted.decrementAndGet();
+    client.cancelTimers();
+    Credential credential = client.credential();
+    if (credential != null) {
+      synchronized (connectionsByKey) {
+        connectionsByKey.computeIfPresent(credential.key(), (k, n) -> n > 1 ? n - 1 : null);
+      }
+    }
+    fanout.forget(client);
+  }
+
+  void publish(List<MarketEvent> events) {
+    fanout.publish(events);
+  }
+
+  void feedSelected(FeedSelected selected) {
+    fanout.feedSelected(selected, sessions.values());
+  }
+
+  void closeAll() {
+    for (ClientSession client : sessions.values()) {
+      client.cancelTimers();
+      client.outbox().abort(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "gateway stopping"));
+    }
+  }
+
+  int count() {
+    return sessions.size();
+  }
+
+  long slowCutOffs() {
+    return slowCutOffs.get();
+  }
+
+  long floodClosures() {
+    return floodClosures.get();
+  }
+
+  Fanout fanout() {
+    return fanout;
+  }
+
+  /** The flood guard: every client message, well-formed or not, spends a token. */
+  private boolean admit(ClientSession client) {
+    switch (client.controlRate().admit(nanoTime.getAsLong())) {
+      case ALLOW:
+        return true;
+      case REFUSE_AND_ANSWER:
+        LOG.fine(() -> client.describe() + ": messages over the rate limit refused");
+        client.send(tooManyRequests(client));
+        return false;
+      case CLOSE:
+        if (!client.outbox().closing()) {
+          floodClosures.incrementAndGet();
+          LOG.info(() -> client.describe() + ": closed for flooding control messages");
+          client.outbox().finish(
+              tooManyRequests(client),
+              new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "too many requests"));
+        }
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  private static byte[] tooManyRequests(ClientSession client) {
+    return GatewayMessages.error(
+        client.format(), GatewayMessages.TOO_MANY_REQUESTS, GatewayMessages.TOO_MANY_REQUESTS_MSG);
+  }
+
+  private void handle(ClientSession client, ClientMessage message) throws ProtocolException {
+    if (message instanceof ClientMessage.Auth auth) {
+      authenticate(client, auth);
+    } else if (!client.authenticated()) {
+      client.send(client.codec().error(AlpacaError.NOT_AUTHENTICATED));
+    } else if (message instanceof ClientMessage.Subscription request) {
+      subscription(client, request);
+    } else if (message instanceof ClientMessage.Options options) {
+      fanout.options(client, options);
+    } else if (message instanceof ClientMessage.Resume resume) {
+      if (!client.options().sequence()) {
+        throw new ProtocolException(AlpacaError.INVALID_SYNTAX, "x-resume without sequence on");
+      }
+      fanout.resume(client, resume);
+    }
+  }
+
+  private void subscription(ClientSession client, ClientMessage.Subscription request) {
+    Interest requested = request.interest();
+    if (request.subscribe() && !FeedChannels.offers(client.feed(), requested)) {
+      LOG.fine(() -> client.describe() + ": channel not offered on this feed: " + requested);
+      client.send(client.codec().error(AlpacaError.INVALID_SUBSCRIBE_ACTION));
+      return;
+    }
+    Interest current = client.subscriptions();
+    Interest next = request.subscribe() ? current.plus(requested) : current.minus(requested);
+    int limit = settings.entitlements().of(client.credential().key()).symbols();
+    if (request.subscribe() && distinctSymbols(next) > limit) {
+      // atomic: the previous set stays (Alpaca docs, 405)
+      LOG.fine(() -> client.describe() + ": symbol limit " + limit + " exceeded");
+      client.send(client.codec().error(AlpacaError.SYMBOL_LIMIT_EXCEEDED));
+      return;
+    }
+    fanout.subscribe(client, next);
+  }
+
+  private static int distinctSymbols(Interest interest) {
+    Set<String> symbols = new HashSet<>();
+    for (Channel channel : interest.channels()) {
+      symbols.addAll(interest.symbols(channel));
+    }
+    return symbols.size();
+  }
+
+  private void authenticate(ClientSession client, ClientMessage.Auth auth) {
+    WireCodec codec = client.codec();
+    if (client.authenticated()) {
+      client.send(codec.error(AlpacaError.ALREADY_AUTHENTICATED));
+      return;
+    }
+    Optional<Credential> found = settings.credentials().authenticate(auth.key(), auth.secret());
+    if (found.isEmpty()) {
+      LOG.info(() -> client.describe() + ": auth failed for key " + printable(auth.key()));
+      if (client.failedAuth() >= MAX_FAILED_AUTHS) {
+        client.fail(AlpacaError.AUTH_FAILED);
+      } else {
+        client.send(codec.error(AlpacaError.AUTH_FAILED));
+      }
+      return;
+    }
+    Credential credential = found.get();
+    if (!credential.allowsFeed(client.feed())) {
+      LOG.info(() -> client.describe() + ": key " + credential.key() + " is not entitled to it");
+      client.fail(AlpacaError.INSUFFICIENT_SUBSCRIPTION);
+      return;
+    }
+    int limit = settings.entitlements().of(credential.key()).connections();
+    synchronized (connectionsByKey) {
+      int holding = connectionsByKey.getOrDefault(credential.key(), 0);
+      if (holding >= limit) {
+        // the socket stays open: the Go SDK retries auth on it (upstream-protocols.md §1.6, 406)
+        LOG.info(() -> client.describe() + ": key " + credential.key() + " holds " + holding);
+        client.send(codec.error(AlpacaError.CONNECTION_LIMIT_EXCEEDED));
+        return;
+      }
+      connectionsByKey.put(credential.key(), holding + 1);
+      client.authenticatedAs(credential);
+    }
+    client.send(codec.success("authenticated"));
+    LOG.fine(() -> client.describe() + ": authenticated");
+  }
+
+  private void authTimedOut(ClientSession client) {
+    if (!client.authenticated()) {
+      LOG.fine(() -> client.describe() + ": auth timeout");
+      client.fail(AlpacaError.AUTH_TIMEOUT);
+    }
+  }
+
+  /** Called by the fan-out, under its lock, when a client's outbox overflowed. */
+  private void cutOffSlow(ClientSession client) {
+    slowCutOffs.incrementAndGet();
+    LOG.info(() -> client.describe() + ": cut off as slow client (407)");
+    fanout.forget(client);
+    long graceMs = settings.slowCloseGrace().toMillis();
+    scheduler.schedule(() -> client.outbox().abort(SLOW), graceMs, TimeUnit.MILLISECONDS);
+  }
+
+  private void rejected(ClientSession client, ProtocolException e) {
+    LOG.fine(() -> client.describe() + ": " + e.getMessage());
+    client.send(client.codec().error(e.error()));
+  }
+
+  static String printable(String untrusted) {
+    String cut = untrusted.length() > 40 ? untrusted.substring(0, 40) + "..." : untrusted;
+    return cut.replaceAll("[^\\x20-\\x7e]", "?");
+  }
+}

@@ -1,0 +1,46 @@
+package io.tickrelay.distribution;
+
+/**
+ * A per-client token bucket for the messages a client sends: within the rate every message is
+ * served; beyond it messages are refused (the first refusal of a burst is answered, the rest are
+ * dropped), and a client that keeps flooding past {@code closeAfter} refusals is closed.
+ */
+final class ControlRate {
+
+  /** Messages per second, burst size, and refusals in a row before the client is closed. */
+  record Limits(double perSecond, int burst, int closeAfter) {}
+
+  enum Verdict {
+    ALLOW,
+    REFUSE_AND_ANSWER,
+    REFUSE_SILENTLY,
+    CLOSE
+  }
+
+  private final Limits limits;
+  private double tokens;
+  private long lastNanos;
+  private int refusedInARow;
+
+  ControlRate(Limits limits, long nowNanos) {
+    this.limits = limits;
+    this.tokens = limits.burst();
+    this.lastNanos = nowNanos;
+  }
+
+  synchronized Verdict admit(long nowNanos) {
+    double elapsedSeconds = Math.max(0, nowNanos - lastNanos) / 1e9;
+    tokens = Math.min(limits.burst(), tokens + elapsedSeconds * limits.perSecond());
+    lastNanos = nowNanos;
+    if (tokens >= 1) {
+      tokens -= 1;
+      refusedInARow = 0;
+      return Verdict.ALLOW;
+    }
+    refusedInARow++;
+    if (refusedInARow > limits.closeAfter()) {
+      return Verdict.CLOSE;
+    }
+    return refusedInARow == 1 ? Verdict.REFUSE_AND_ANSWER : Verdict.REFUSE_SILENTLY;
+  }
+}

@@ -1,0 +1,26 @@
+package io.tickrelay.distribution;
+
+import io.tickrelay.config.Credentials;
+import io.tickrelay.delivery.ClientOutbox;
+import java.time.Duration;
+
+/**
+ * Everything the client side is configured with, gathered so {@link ClientHub} runs the same in
+ * the container and in component tests.
+ *
+ * @param maxClients connections the gateway accepts at once, authenticated or not ({@code 406})
+ * @param slowCloseGrace how long a client cut off as slow gets to take its {@code 407} before its
+ *     socket is closed regardless
+ * @param journalSize events kept for {@code x-resume}
+ * @param maxMessageBytes the largest client message answered normally; larger is {@code 400}
+ */
+record HubSettings(
+    Credentials credentials,
+    Entitlements entitlements,
+    Duration authTimeout,
+    int maxClients,
+    ClientOutbox.Limits outbox,
+    Duration slowCloseGrace,
+    int journalSize,
+    ControlRate.Limits controlRate,
+    int maxMessageBytes) {}

@@ -1,0 +1,55 @@
+package io.tickrelay.distribution;
+
+import io.tickrelay.marketdata.MarketEvent;
+import io.tickrelay.marketdata.Trade;
+import io.tickrelay.protocol.GatewayMessages;
+import io.tickrelay.protocol.WireFormat;
+
+/**
+ * One event as the client stream carries it: its sequence number and its encodings, made once per
+ * (wire format, with or without {@code x-seq}) and shared by every client that gets it.
+ */
+final class Streamed {
+
+  /** Quotes and bars of one type and symbol replace each other when a client falls behind. */
+  record ConflationKey(Class<?> type, Object kind, String symbol) {}
+
+  private final long seq;
+  private final MarketEvent event;
+  private final ConflationKey key;
+  private final byte[][] encodings = new byte[WireFormat.values().length * 2][];
+
+  Streamed(long seq, MarketEvent event) {
+    this.seq = seq;
+    this.event = event;
+    // trades are never conflated; a bar's kind (minute, daily, updated) is part of its key
+    this.key =
+        event instanceof Trade
+            ? null
+            : new ConflationKey(event.getClass(), event.channel(), event.symbol());
+  }
+
+  long seq() {
+    return seq;
+  }
+
+  MarketEvent event() {
+    return event;
+  }
+
+  /** Null for a message that must never be conflated. */
+  ConflationKey key() {
+    return key;
+  }
+
+  /** Callers hold the fan-out lock, so each encoding is made exactly once. */
+  byte[] bytes(WireFormat format, boolean withSeq) {
+    int slot = format.ordinal() * 2 + (withSeq ? 1 : 0);
+    byte[] bytes = encodings[slot];
+    if (bytes == null) {
+      bytes = withSeq ? GatewayMessages.event(format, event, seq) : format.codec().event(event);
+      encodings[slot] = bytes;
+    }
+    return bytes;
+  }
+}

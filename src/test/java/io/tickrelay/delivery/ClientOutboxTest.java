@@ -1,0 +1,158 @@
+package io.tickrelay.delivery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.websocket.CloseReason;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The slow-consumer policy with a sink whose sends complete only when the test says so. */
+class ClientOutboxTest {
+
+  /** Records frames; completes sends when told, or at once in inline mode. */
+  static final class ControlledSink implements FrameSink {
+    final List<String> frames = new ArrayList<>();
+    Consumer<Throwable> inFlight;
+    CloseReason closed;
+    boolean inline;
+
+    @Override
+    public void send(byte[] frame, Consumer<Throwable> done) {
+      assertNull(inFlight, "never two sends in flight");
+      frames.add(new String(frame, StandardCharsets.UTF_8));
+      if (inline) {
+        done.accept(null);
+      } else {
+        inFlight = done;
+      }
+    }
+
+    void complete() {
+      Consumer<Throwable> done = inFlight;
+      inFlight = null;
+      done.accept(null);
+    }
+
+    @Override
+    public void close(CloseReason reason) {
+      closed = reason;
+    }
+
+    @Override
+    public String id() {
+      return "test";
+    }
+  }
+
+  private final ControlledSink sink = new ControlledSink();
+  private long now;
+
+  private ClientOutbox outbox(int maxPending) {
+    return new ClientOutbox(
+        sink,
+        messages -> messages.stream().map(b -> new String(b, StandardCharsets.UTF_8))
+            .collect(Collectors.joining(",", "[", "]")).getBytes(StandardCharsets.UTF_8),
+        new ClientOutbox.Limits(maxPending, Duration.ofSeconds(10), 1024),
+        "407".getBytes(StandardCharsets.UTF_8),
+        () -> now);
+  }
+
+  private static ClientOutbox.Item trade(String text) {
+    return new ClientOutbox.Item(text.getBytes(StandardCharsets.UTF_8), null);
+  }
+
+  private static ClientOutbox.Item quote(String symbol, String text) {
+    return new ClientOutbox.Item(text.getBytes(StandardCharsets.UTF_8), "q" + symbol);
+  }
+
+  @Test
+  void sendsAtOnceWhenIdleAndBatchesWhatWaited() {
+    ClientOutbox outbox = outbox(100);
+    outbox.data(List.of(trade("t1"), trade("t2")));
+    outbox.data(List.of(trade("t3")));
+    outbox.data(List.of(trade("t4")));
+    sink.complete();
+    assertEquals(List.of("[t1,t2]", "[t3,t4]"), sink.frames);
+  }
+
+  @Test
+  void whileBehindQuotesConflateToTheLatestAndTradesAllStay() {
+    ClientOutbox outbox = outbox(100);
+    outbox.data(List.of(trade("t0")));
+    outbox.data(List.of(quote("AAPL", "qA1"), trade("t1"), quote("MSFT", "qM1")));
+    outbox.data(List.of(quote("AAPL", "qA2"), trade("t2")));
+    sink.complete();
+    // qA2 replaced qA1 and moved behind t1, so time order holds
+    assertEquals(List.of("[t0]", "[t1,qM1,qA2,t2]"), sink.frames);
+    assertEquals(1, outbox.conflated());
+  }
+
+  @Test
+  void controlMessagesTravelAloneInTheirFrame() {
+    ClientOutbox outbox = outbox(100);
+    outbox.data(List.of(trade("t0")));
+    outbox.data(List.of(trade("t1")));
+    outbox.control("C".getBytes(StandardCharsets.UTF_8));
+    outbox.data(List.of(trade("t2")));
+    sink.complete();
+    sink.complete();
+    sink.complete();
+    assertEquals(List.of("[t0]", "[t1]", "C", "[t2]"), sink.frames);
+  }
+
+  @Test
+  void pastTheLimitTheQueueGoesAndTheClientGets407ThenClose() {
+    ClientOutbox outbox = outbox(3);
+    outbox.data(List.of(trade("t0")));
+    assertEquals(ClientOutbox.Offer.QUEUED, outbox.data(List.of(trade("t1"), trade("t2"), trade("t3"))));
+    assertEquals(ClientOutbox.Offer.SLOW, outbox.data(List.of(trade("t4"))));
+    assertEquals(ClientOutbox.Offer.CLOSED, outbox.data(List.of(trade("t5"))));
+    sink.complete();
+    sink.complete();
+    assertEquals(List.of("[t0]", "407"), sink.frames);
+    assertEquals(CloseReason.CloseCodes.VIOLATED_POLICY, sink.closed.getCloseCode());
+  }
+
+  @Test
+  void aSendStuckPastSlowAfterIsSlowEvenWithAShortQueue() {
+    ClientOutbox outbox = outbox(100);
+    outbox.data(List.of(quote("AAPL", "q1")));
+    now += Duration.ofSeconds(5).toNanos();
+    assertEquals(ClientOutbox.Offer.QUEUED, outbox.data(List.of(quote("AAPL", "q2"))));
+    now += Duration.ofSeconds(6).toNanos();
+    assertEquals(ClientOutbox.Offer.SLOW, outbox.data(List.of(quote("AAPL", "q3"))));
+  }
+
+  @Test
+  void sendsThatCompleteInlineLoopRatherThanRecurse() {
+    ClientOutbox outbox = outbox(1_000_000);
+    outbox.data(List.of(trade("first")));
+    for (int i = 0; i < 100_000; i++) {
+      outbox.control(new byte[] {'c'});
+    }
+    sink.inline = true;
+    sink.complete(); // a recursive drain would overflow the stack here
+    assertEquals(100_001, sink.frames.size());
+    assertEquals(0, outbox.pending());
+  }
+
+  @Test
+  void aFailedSendClosesAbnormallyAndDropsTheRest() {
+    ClientOutbox outbox = outbox(100);
+    outbox.data(List.of(trade("t0")));
+    outbox.data(List.of(trade("t1")));
+    Consumer<Throwable> done = sink.inFlight;
+    sink.inFlight = null;
+    done.accept(new java.io.IOException("reset"));
+    assertEquals(CloseReason.CloseCodes.CLOSED_ABNORMALLY, sink.closed.getCloseCode());
+    assertEquals(0, outbox.pending());
+    assertTrue(outbox.closing());
+  }
+}

@@ -1,0 +1,124 @@
+package io.tickrelay.distribution;
+
+import io.tickrelay.config.Credentials;
+import io.tickrelay.delivery.ClientOutbox;
+import io.tickrelay.marketdata.DemandChanged;
+import io.tickrelay.protocol.HandshakeCapture;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.PathParam;
+import jakarta.websocket.server.ServerEndpoint;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.glassfish.tyrus.server.Server;
+
+/**
+ * The client side of the gateway without a container: a {@link ClientHub} served by a standalone
+ * Tyrus server on a free port, the same way {@code testing.FakeAlpaca} serves the simulator.
+ */
+final class HubServer implements AutoCloseable {
+
+  /** Tyrus instantiates endpoints by class; this maps each server's id to its hub. */
+  private static final Map<String, ClientHub> HUBS = new ConcurrentHashMap<>();
+
+  static final String KEY = "client";
+  static final String SECRET = "client-secret";
+
+  final List<DemandChanged> demand = new CopyOnWriteArrayList<>();
+  private final String id = UUID.randomUUID().toString();
+  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+  private final ClientHub hub;
+  private final Server server;
+
+  HubServer(HubSettings settings) throws Exception {
+    hub = new ClientHub(settings, scheduler, demand::add, System::nanoTime);
+    HUBS.put(id, hub);
+    server = new Server("localhost", -1, "/hub", Map.of(), Endpoint.class); // -1: a free port
+    server.start();
+  }
+
+  /** Generous limits, two credentials ({@code iex-only} may use only IEX), short auth window. */
+  static HubSettings settings() {
+    return new HubSettings(
+        Credentials.parse(KEY + ":" + SECRET + ":*,iex-only:iex-secret:iex,narrow:narrow:*"),
+        Entitlements.parse("narrow:2:3", new Entitlements.Limits(1000, 10_000)),
+        Duration.ofSeconds(2),
+        2000,
+        new ClientOutbox.Limits(4096, Duration.ofSeconds(30), 64 * 1024),
+        Duration.ofSeconds(2),
+        1000,
+        new ControlRate.Limits(50, 100, 200),
+        64 * 1024);
+  }
+
+  ClientHub hub() {
+    return hub;
+  }
+
+  URI uri(String feed) {
+    return URI.create("ws://localhost:" + server.getPort() + "/hub/" + id + "/v2/" + feed);
+  }
+
+  int port() {
+    return server.getPort();
+  }
+
+  String path(String feed) {
+    return "/hub/" + id + "/v2/" + feed;
+  }
+
+  @Override
+  public void close() {
+    hub.closeAll();
+    server.stop();
+    scheduler.shutdownNow();
+    HUBS.remove(id);
+  }
+
+  /** The hub's WebSocket face, as thin as the WAR's StreamEndpoint. */
+  @ServerEndpoint(value = "/{id}/v2/{feed}", configurator = HandshakeCapture.class)
+  public static class Endpoint {
+    private ClientHub hub;
+    private ClientSession client;
+
+    @OnOpen
+    public void open(Session session, @PathParam("id") String id, @PathParam("feed") String feed) {
+      session.setMaxTextMessageBufferSize(StreamEndpoint.MAX_MESSAGE_BYTES);
+      session.setMaxBinaryMessageBufferSize(StreamEndpoint.MAX_MESSAGE_BYTES);
+      hub = HUBS.get(id);
+      if (hub != null) {
+        client = hub.opened(session, feed);
+      }
+    }
+
+    @OnMessage(maxMessageSize = StreamEndpoint.MAX_MESSAGE_BYTES)
+    public void text(String text) {
+      if (client != null) {
+        hub.text(client, text);
+      }
+    }
+
+    @OnMessage(maxMessageSize = StreamEndpoint.MAX_MESSAGE_BYTES)
+    public void binary(byte[] frame) {
+      if (client != null) {
+        hub.binary(client, frame);
+      }
+    }
+
+    @OnClose
+    public void close() {
+      if (client != null) {
+        hub.closed(client);
+      }
+    }
+  }
+}
