@@ -286,7 +286,13 @@ class ClientHubTest {
         // expected once the gateway has had enough
       }
       assertTrue(flooder.awaitText("\"code\":429", WAIT).contains("too many requests"));
-      assertEquals(CloseReason.CloseCodes.VIOLATED_POLICY, flooder.awaitClose(WAIT).getCloseCode());
+      // The gateway closes with 1008; a client still writing when the server drops the socket may
+      // see the TCP reset before the close frame and report 1006 instead (RFC 6455 §7.1.5), so
+      // the policy close is asserted on the gateway's side and the client only sees the end.
+      CloseReason.CloseCode seen = flooder.awaitClose(WAIT).getCloseCode();
+      assertTrue(seen == CloseReason.CloseCodes.VIOLATED_POLICY
+          || seen == CloseReason.CloseCodes.CLOSED_ABNORMALLY, "closed with " + seen);
+      assertEquals(1, server.hub().floodClosures());
       publish(trade("INTC", 1, 30));
       good.awaitText("\"S\":\"INTC\"", WAIT);
     }
