@@ -32,8 +32,17 @@ public final class ClientOutbox {
   /** How far behind a client may fall, and how big a batched data frame may grow. */
   public record Limits(int maxPending, Duration slowAfter, int maxFrameBytes) {}
 
-  /** A data message; a non-null {@code conflationKey} lets a newer message replace it. */
-  public record Item(byte[] bytes, Object conflationKey) {}
+  /**
+   * A data message; a non-null {@code conflationKey} lets a newer message replace it, and {@code
+   * eventNanos} is its upstream timestamp in epoch nanoseconds (0 when unknown), for the latency
+   * figures.
+   */
+  public record Item(byte[] bytes, Object conflationKey, long eventNanos) {
+
+    public Item(byte[] bytes, Object conflationKey) {
+      this(bytes, conflationKey, 0);
+    }
+  }
 
   /** What became of an offer. */
   public enum Offer {
@@ -44,13 +53,14 @@ public final class ClientOutbox {
     CLOSED
   }
 
-  private record Entry(byte[] bytes, boolean control) {}
+  private record Entry(byte[] bytes, boolean control, long eventNanos) {}
 
   private final FrameSink sink;
   private final Framer framer;
   private final Limits limits;
   private final byte[] slowFrame;
   private final LongSupplier nanoTime;
+  private final OutboxListener listener;
   private final LinkedHashMap<Object, Entry> pending = new LinkedHashMap<>();
 
   private long nextKey;
@@ -63,11 +73,22 @@ public final class ClientOutbox {
 
   public ClientOutbox(
       FrameSink sink, Framer framer, Limits limits, byte[] slowFrame, LongSupplier nanoTime) {
+    this(sink, framer, limits, slowFrame, nanoTime, OutboxListener.NONE);
+  }
+
+  public ClientOutbox(
+      FrameSink sink,
+      Framer framer,
+      Limits limits,
+      byte[] slowFrame,
+      LongSupplier nanoTime,
+      OutboxListener listener) {
     this.sink = sink;
     this.framer = framer;
     this.limits = limits;
     this.slowFrame = slowFrame;
     this.nanoTime = nanoTime;
+    this.listener = listener;
   }
 
   /** Queues data messages that became ready together; they leave in as few frames as fit. */
@@ -84,12 +105,14 @@ public final class ClientOutbox {
         Object key = item.conflationKey() != null ? item.conflationKey() : nextKey++;
         if (pending.remove(key) != null) {
           conflated++;
+          listener.conflated();
         }
-        pending.put(key, new Entry(item.bytes(), false));
+        pending.put(key, new Entry(item.bytes(), false, item.eventNanos()));
       }
       if (behind()) {
+        listener.dropped(pending.size());
         pending.clear();
-        pending.put(nextKey++, new Entry(slowFrame, true));
+        pending.put(nextKey++, new Entry(slowFrame, true, 0));
         closeWhenDrained = SLOW;
         offer = Offer.SLOW;
       }
@@ -104,7 +127,7 @@ public final class ClientOutbox {
       if (closed || closeWhenDrained != null) {
         return;
       }
-      pending.put(nextKey++, new Entry(frame, true));
+      pending.put(nextKey++, new Entry(frame, true, 0));
     }
     pump();
   }
@@ -115,7 +138,7 @@ public final class ClientOutbox {
       if (closed || closeWhenDrained != null) {
         return;
       }
-      pending.put(nextKey++, new Entry(lastFrame, true));
+      pending.put(nextKey++, new Entry(lastFrame, true, 0));
       closeWhenDrained = reason;
     }
     pump();
@@ -128,7 +151,10 @@ public final class ClientOutbox {
         return;
       }
       closed = true;
-      pending.clear();
+      if (!pending.isEmpty()) {
+        listener.dropped(pending.size());
+        pending.clear();
+      }
     }
     sink.close(reason);
   }
@@ -155,13 +181,14 @@ public final class ClientOutbox {
     while (true) {
       List<byte[]> batch;
       boolean control;
+      long[] oldest = {0};
       CloseReason closeNow = null;
       synchronized (this) {
         if (sending || closed) {
           return;
         }
         batch = new ArrayList<>();
-        control = takeNext(batch);
+        control = takeNext(batch, oldest);
         if (batch.isEmpty()) {
           if (closeWhenDrained == null) {
             return;
@@ -178,6 +205,9 @@ public final class ClientOutbox {
         sink.close(closeNow);
         return;
       }
+      if (!control) {
+        listener.sent(batch.size(), oldest[0]);
+      }
       sink.send(control ? batch.get(0) : framer.frame(batch), this::sent);
       synchronized (this) {
         inSend = null;
@@ -188,8 +218,11 @@ public final class ClientOutbox {
     }
   }
 
-  /** Under the lock: the next control frame alone, or the next run of data messages. */
-  private boolean takeNext(List<byte[]> batch) {
+  /**
+   * Under the lock: the next control frame alone, or the next run of data messages, noting in
+   * {@code oldest[0]} the earliest upstream timestamp among them.
+   */
+  private boolean takeNext(List<byte[]> batch, long[] oldest) {
     Iterator<Entry> it = pending.values().iterator();
     int bytes = 0;
     while (it.hasNext() && bytes < limits.maxFrameBytes()) {
@@ -201,6 +234,9 @@ public final class ClientOutbox {
       batch.add(entry.bytes());
       if (entry.control()) {
         return true;
+      }
+      if (entry.eventNanos() != 0 && (oldest[0] == 0 || entry.eventNanos() < oldest[0])) {
+        oldest[0] = entry.eventNanos();
       }
       bytes += entry.bytes().length;
     }

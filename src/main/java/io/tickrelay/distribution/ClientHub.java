@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
@@ -55,13 +56,25 @@ final class ClientHub {
   private final Map<String, Integer> connectionsByKey = new HashMap<>();
   private final AtomicLong slowCutOffs = new AtomicLong();
   private final AtomicLong floodClosures = new AtomicLong();
+  private final DeliveryFigures delivery;
 
   ClientHub(
       HubSettings settings,
       ScheduledExecutorService scheduler,
       Consumer<DemandChanged> demand,
       LongSupplier nanoTime) {
+    this(settings, scheduler, demand, nanoTime, latency -> {});
+  }
+
+  /** {@code latencyNanos} gets each frame's upstream-timestamp-to-send delay (oldest message). */
+  ClientHub(
+      HubSettings settings,
+      ScheduledExecutorService scheduler,
+      Consumer<DemandChanged> demand,
+      LongSupplier nanoTime,
+      LongConsumer latencyNanos) {
     this.settings = settings;
+    this.delivery = new DeliveryFigures(latencyNanos, DeliveryFigures.EpochNanos.system());
     this.scheduler = scheduler;
     this.nanoTime = nanoTime;
     this.fanout =
@@ -89,7 +102,12 @@ final class ClientHub {
     WireCodec codec = WireFormat.fromHeaders(headers).codec();
     ClientOutbox outbox =
         new ClientOutbox(
-            sink, codec::frame, settings.outbox(), codec.error(AlpacaError.SLOW_CLIENT), nanoTime);
+            sink,
+            codec::frame,
+            settings.outbox(),
+            codec.error(AlpacaError.SLOW_CLIENT),
+            nanoTime,
+            delivery);
     ClientSession client =
         new ClientSession(
             sink.id(),
@@ -178,6 +196,29 @@ final class ClientHub {
 
   int count() {
     return sessions.size();
+  }
+
+  /** Counts and totals for status and metrics; walks the sessions, so not for the hot path. */
+  ClientFigures figures() {
+    Map<String, Integer> perFeed = new java.util.TreeMap<>();
+    int authenticated = 0;
+    for (ClientSession client : sessions.values()) {
+      perFeed.merge(client.feed(), 1, Integer::sum);
+      if (client.authenticated()) {
+        authenticated++;
+      }
+    }
+    return new ClientFigures(
+        sessions.size(),
+        authenticated,
+        settings.maxClients(),
+        Map.copyOf(perFeed),
+        delivery.messagesSent(),
+        delivery.framesSent(),
+        delivery.conflatedMessages(),
+        delivery.droppedMessages(),
+        slowCutOffs.get(),
+        floodClosures.get());
   }
 
   long slowCutOffs() {

@@ -13,7 +13,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Timer;
 
 /**
  * The CDI shell around {@link ClientHub}: builds it from configuration on the managed scheduler,
@@ -26,6 +30,7 @@ public class ClientSessions {
 
   @Inject GatewayConfig config;
   @Inject Event<DemandChanged> demand;
+  @Inject MetricRegistry metrics;
 
   @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
   ManagedScheduledExecutorService scheduler;
@@ -34,7 +39,21 @@ public class ClientSessions {
 
   @PostConstruct
   void init() {
-    hub = new ClientHub(settings(config), scheduler, demand::fire, System::nanoTime);
+    Timer latency =
+        metrics.timer(
+            Metadata.builder()
+                .withName("tickrelay_delivery_latency")
+                .withDescription(
+                    "Upstream event timestamp to the moment its frame is handed to a client socket"
+                        + " (oldest message of each frame)")
+                .build());
+    hub =
+        new ClientHub(
+            settings(config),
+            scheduler,
+            demand::fire,
+            System::nanoTime,
+            nanos -> latency.update(Duration.ofNanos(nanos)));
     LOG.info(
         "Client stream ready: "
             + config.clientCredentials().size()
@@ -69,6 +88,10 @@ public class ClientSessions {
 
   public int count() {
     return hub.count();
+  }
+
+  public ClientFigures figures() {
+    return hub.figures();
   }
 
   void onMarketData(@Observes MarketDataReceived data) {

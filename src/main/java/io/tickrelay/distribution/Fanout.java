@@ -185,15 +185,21 @@ final class Fanout {
     }
   }
 
-  private void deliver(ClientSession client, List<Streamed> batch, long now, boolean capped) {
-    RateCap cap = capped ? client.rateCap() : null;
+  /**
+   * Queues events for one client. {@code live} marks events just published: only those pass the
+   * client's rate cap and count towards the delivery latency (last values, replays and held-back
+   * messages are old by design).
+   */
+  private void deliver(ClientSession client, List<Streamed> batch, long now, boolean live) {
+    RateCap cap = live ? client.rateCap() : null;
     boolean sequenced = client.options().sequence();
     List<ClientOutbox.Item> items = new ArrayList<>(batch.size());
     for (Streamed s : batch) {
       if (cap != null && s.key() != null && !cap.admit(s, now)) {
         continue;
       }
-      items.add(new ClientOutbox.Item(s.bytes(client.format(), sequenced), s.key()));
+      items.add(new ClientOutbox.Item(
+              s.bytes(client.format(), sequenced), s.key(), live ? s.eventNanos() : 0));
     }
     if (client.outbox().data(items) == ClientOutbox.Offer.SLOW) {
       slow.accept(client);

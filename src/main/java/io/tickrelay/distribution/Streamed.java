@@ -17,6 +17,7 @@ final class Streamed {
   private final long seq;
   private final MarketEvent event;
   private final ConflationKey key;
+  private final long eventNanos;
   private final byte[][] encodings = new byte[WireFormat.values().length * 2][];
 
   Streamed(long seq, MarketEvent event) {
@@ -27,6 +28,13 @@ final class Streamed {
         event instanceof Trade
             ? null
             : new ConflationKey(event.getClass(), event.channel(), event.symbol());
+    java.time.Instant t = event.timestamp();
+    this.eventNanos = t == null ? 0 : t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
+  /** The upstream timestamp in epoch nanoseconds, 0 when the event had none. */
+  long eventNanos() {
+    return eventNanos;
   }
 
   long seq() {

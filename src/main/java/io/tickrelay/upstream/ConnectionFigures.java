@@ -11,6 +11,7 @@ import java.util.TreeSet;
 /** The counters and last-seen values of one connection; guarded by the connection's lock. */
 final class ConnectionFigures {
 
+  Instant startedAt;
   long messagesIn;
   long bytesIn;
   Instant lastMessageAt;

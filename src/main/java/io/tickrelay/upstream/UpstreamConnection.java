@@ -89,6 +89,7 @@ public final class UpstreamConnection {
     this.tasks = tasks;
     this.listener = listener;
     this.clock = clock;
+    figures.startedAt = clock.instant();
     this.since = clock.instant();
   }
 
@@ -137,7 +138,8 @@ public final class UpstreamConnection {
         feedReason, state, since, reason, figures.escalated, figures.lastMessageAt,
         figures.pingRoundTrip, figures.messagesIn, figures.bytesIn, figures.reconnects,
         figures.consecutiveFailures, figures.slowClientDisconnects, figures.lastError,
-        figures.droppedChannelNames(), state == UpstreamState.STOPPED ? null : figures.nextAttemptAt);
+        figures.droppedChannelNames(), state == UpstreamState.STOPPED ? null : figures.nextAttemptAt,
+        figures.startedAt, figures.lastDataAt);
   }
 
   public synchronized Interest currentDemand() {

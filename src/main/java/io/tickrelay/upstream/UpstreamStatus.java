@@ -14,6 +14,8 @@ import java.util.Set;
  * @param escalated consecutive failures reached the escalation threshold
  * @param lastError null when nothing has gone wrong yet
  * @param droppedChannels channels the provider said a feed does not offer (410)
+ * @param startedAt when the gateway created this connection; {@code lastDataAt} when market data
+ *     (not a control message) last arrived, null until then
  */
 public record UpstreamStatus(
     String connection,
@@ -35,7 +37,9 @@ public record UpstreamStatus(
     int slowClientDisconnects,
     LastError lastError,
     Map<String, Set<String>> droppedChannels,
-    Instant nextAttemptAt) {
+    Instant nextAttemptAt,
+    Instant startedAt,
+    Instant lastDataAt) {
 
   /** The most recent failure with what it means and what to do. */
   public record LastError(int code, String message, String meaning, String remedy, Instant at) {}

@@ -1,0 +1,105 @@
+package io.tickrelay.status;
+
+import io.tickrelay.distribution.ClientFigures;
+import io.tickrelay.distribution.ClientSessions;
+import io.tickrelay.upstream.UpstreamConnections;
+import io.tickrelay.upstream.UpstreamState;
+import io.tickrelay.upstream.UpstreamStateChanged;
+import io.tickrelay.upstream.UpstreamStatus;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
+import jakarta.inject.Inject;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+
+/**
+ * The {@code tickrelay_} series at {@code /metrics}. They are gauges read from the same figures
+ * status shows, at scrape time, so the hot path pays nothing for them; MicroProfile Metrics 5 has
+ * no function counter, so monotonic counts are gauges whose description says "since start".
+ */
+@ApplicationScoped
+public class GatewayMetrics {
+
+  @Inject MetricRegistry registry;
+  @Inject UpstreamConnections upstreams;
+  @Inject ClientSessions clients;
+
+  private final Set<String> registeredConnections = ConcurrentHashMap.newKeySet();
+
+  void start(@Observes Startup startup) {
+    client("tickrelay_clients_connected", "Open client connections", ClientFigures::connected);
+    client("tickrelay_clients_authenticated", "Authenticated client connections",
+        ClientFigures::authenticated);
+    client("tickrelay_clients_messages_sent", "Data messages sent to clients since start",
+        ClientFigures::messagesSent);
+    client("tickrelay_clients_frames_sent", "Data frames sent to clients since start",
+        ClientFigures::framesSent);
+    client("tickrelay_clients_messages_conflated",
+        "Quotes and bars replaced by newer ones for clients behind, since start",
+        ClientFigures::conflated);
+    client("tickrelay_clients_messages_dropped",
+        "Messages dropped with a client cut off or closed, since start", ClientFigures::dropped);
+    client("tickrelay_clients_slow_disconnects",
+        "Clients cut off with 407 slow client since start", ClientFigures::slowClientDisconnects);
+    client("tickrelay_clients_flood_closures",
+        "Clients closed for flooding control messages since start", ClientFigures::floodClosures);
+    upstreams.statuses().forEach(s -> upstream(s.connection()));
+  }
+
+  /** Connections appear at run time; each gets its series when it first changes state. */
+  void onStateChanged(@Observes UpstreamStateChanged change) {
+    upstream(change.connection());
+  }
+
+  private void upstream(String connection) {
+    if (!registeredConnections.add(connection)) {
+      return;
+    }
+    Tag tag = new Tag("connection", connection);
+    gauge("tickrelay_upstream_connected", "1 while the upstream is authenticated and live",
+        connection, s -> s.live() ? 1 : 0, tag);
+    gauge("tickrelay_upstream_messages_received",
+        "Market-data messages received from the upstream since start", connection,
+        UpstreamStatus::messagesIn, tag);
+    gauge("tickrelay_upstream_bytes_received", "Bytes received from the upstream since start",
+        connection, UpstreamStatus::bytesIn, tag);
+    gauge("tickrelay_upstream_reconnects", "Upstream failures followed by a reconnect since start",
+        connection, UpstreamStatus::reconnects, tag);
+    gauge("tickrelay_upstream_consecutive_failures", "Upstream failures since data last flowed",
+        connection, UpstreamStatus::consecutiveFailures, tag);
+    gauge("tickrelay_upstream_ping_rtt_seconds", "Last WebSocket ping round trip", connection,
+        s -> s.pingRoundTrip() == null ? Double.NaN : s.pingRoundTrip().toNanos() / 1e9, tag);
+    for (UpstreamState state : UpstreamState.values()) {
+      gauge("tickrelay_upstream_state", "1 for the state the upstream is in, 0 for the others",
+          connection, s -> s.state() == state ? 1 : 0, tag, new Tag("state", state.name()));
+    }
+  }
+
+  private void gauge(
+      String name, String description, String connection, ToDoubleFunction<UpstreamStatus> value,
+      Tag... tags) {
+    Function<UpstreamConnections, Double> read =
+        u -> find(u, connection).map(value::applyAsDouble).orElse(Double.NaN);
+    registry.gauge(meta(name, description), upstreams, read, tags);
+  }
+
+  private void client(String name, String description, ToDoubleFunction<ClientFigures> value) {
+    Function<ClientSessions, Double> read = c -> value.applyAsDouble(c.figures());
+    registry.gauge(meta(name, description), clients, read);
+  }
+
+  private static Optional<UpstreamStatus> find(UpstreamConnections upstreams, String connection) {
+    return upstreams.statuses().stream().filter(s -> s.connection().equals(connection)).findFirst();
+  }
+
+  private static Metadata meta(String name, String description) {
+    return Metadata.builder().withName(name).withDescription(description).build();
+  }
+}

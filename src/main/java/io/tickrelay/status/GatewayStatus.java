@@ -1,0 +1,43 @@
+package io.tickrelay.status;
+
+import io.tickrelay.distribution.ClientFigures;
+import io.tickrelay.upstream.UpstreamStatus;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The body of {@code GET /api/v1/ws/status}.
+ *
+ * @param mode {@code simulator} when the embedded simulator is the upstream, else {@code alpaca}
+ */
+public record GatewayStatus(
+    Instant generatedAt,
+    String mode,
+    List<UpstreamView> upstreams,
+    ConnectionLimits connectionLimits,
+    ClientFigures clients) {
+
+  /**
+   * How close the gateway is to the limits that turn connections away: Alpaca allows one stream
+   * connection per key and endpoint (upstream-protocols.md §1.7), and the gateway caps clients.
+   *
+   * @param upstreamLimitReached the provider answered {@code 406}: someone else holds the slot
+   */
+  public record ConnectionLimits(
+      int upstreamActive,
+      int upstreamAllowedPerKey,
+      boolean upstreamLimitReached,
+      int clientsActive,
+      int clientsAllowed,
+      boolean clientLimitReached) {
+
+    static ConnectionLimits of(List<UpstreamStatus> upstreams, ClientFigures clients) {
+      int live = (int) upstreams.stream().filter(UpstreamStatus::live).count();
+      boolean refused =
+          upstreams.stream()
+              .anyMatch(u -> !u.live() && u.lastError() != null && u.lastError().code() == 406);
+      return new ConnectionLimits(
+          live, 1, refused, clients.connected(), clients.cap(), clients.connected() >= clients.cap());
+    }
+  }
+}
