@@ -148,6 +148,7 @@ function renderStatus(snapshot) {
   mode.className = snapshot.mode === "simulator" ? "badge badge-warn" : "badge badge-good";
   $("status-updated").textContent = "status " + formatTime(new Date(now)).slice(0, 8);
   $("status-error").hidden = true;
+  document.body.classList.remove("status-stale");
 
   const cards = $("upstreams");
   const inRates = {};
@@ -194,6 +195,7 @@ async function pollStatus() {
     const badge = $("status-error");
     badge.hidden = false;
     badge.textContent = "status unavailable (" + failure.message + ")";
+    document.body.classList.add("status-stale"); // the figures shown are no longer current
   } finally {
     setTimeout(pollStatus, STATUS_EVERY_MS);
   }
@@ -431,7 +433,7 @@ const stream = {
     const delay = Math.round(base / 2 + Math.random() * base / 2);
     this.attempt++;
     const reason = event.reason ? ` (${event.code} ${event.reason})` : ` (${event.code})`;
-    this.setState("closed", `closed${reason}, retrying in ${(delay / 1000).toFixed(1)} s`);
+    this.setState("closed", `disconnected${reason}, retrying in ${(delay / 1000).toFixed(1)} s`);
     this.retryTimer = setTimeout(() => this.open(), delay);
   },
 
