@@ -1,5 +1,11 @@
 # Production image: the WAR on the official Open Liberty image, features installed at build time.
 # Build: docker build -t tickrelay .   Run: docker run -p 9080:9080 -e APCA_API_KEY_ID=... -e APCA_API_SECRET_KEY=... tickrelay
+# LIBERTY_TAG picks the runtime image. ICR keeps the latest Liberty release and the last two
+# quarterly ones (x.0.0.3/.6/.9/.12) only, so a tag pinned to 26.0.0.5 (the release the tests run
+# on, pom.xml) would vanish; pin a quarterly tag for reproducible builds, e.g.
+# --build-arg LIBERTY_TAG=26.0.0.6-kernel-slim-java17-openj9-ubi
+# (Java 17 openj9 images are UBI 8 standard, which has the curl the HEALTHCHECK uses.)
+ARG LIBERTY_TAG=kernel-slim-java17-openj9-ubi
 
 # --- build stage: compile and package the WAR (tests run in CI, not in the image build) ---
 FROM maven:3.9-eclipse-temurin-17 AS build
@@ -9,10 +15,10 @@ COPY pom.xml .
 RUN mvn -q dependency:go-offline -DexcludeGroupIds=io.openliberty || true
 COPY src src
 COPY server-config server-config
-RUN mvn -q package -DskipTests
+RUN mvn -q package -Dmaven.test.skip=true
 
 # --- runtime stage ---
-FROM icr.io/appcafe/open-liberty:kernel-slim-java17-openj9-ubi
+FROM icr.io/appcafe/open-liberty:${LIBERTY_TAG}
 # server.xml first, then features.sh installs exactly the features it lists (cached layer)
 COPY --chown=1001:0 server-config/server.xml /config/server.xml
 RUN features.sh

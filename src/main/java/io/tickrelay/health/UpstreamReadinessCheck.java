@@ -9,7 +9,12 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready only while every upstream connection is authenticated: before that clients get no data. */
+/**
+ * Ready only while every upstream connection is authenticated and fresh: before that clients get
+ * no data. Freshness is enforced by the connection itself (a ping unanswered within the pong
+ * deadline, or a data silence past the window, closes it and it leaves CONNECTED), so CONNECTED
+ * implies fresh; the data shows the ages behind that verdict.
+ */
 @Readiness
 @ApplicationScoped
 public class UpstreamReadinessCheck implements HealthCheck {
@@ -23,10 +28,17 @@ public class UpstreamReadinessCheck implements HealthCheck {
     for (UpstreamStatus status : upstreams.statuses()) {
       response.withData(status.connection() + ".state", status.state().name());
       response.withData(status.connection() + ".feed", status.feed());
+      if (status.feedReason() != null) {
+        response.withData(status.connection() + ".feedReason", status.feedReason());
+      }
       response.withData(status.connection() + ".since", status.since().toString());
       response.withData(status.connection() + ".reason", status.reason());
       response.withData(status.connection() + ".escalated", status.escalated());
       response.withData(status.connection() + ".reconnects", status.reconnects());
+      if (status.lastMessageAt() != null) {
+        response.withData(status.connection() + ".lastMessageAgeMillis",
+            java.time.Duration.between(status.lastMessageAt(), java.time.Instant.now()).toMillis());
+      }
       if (status.pingRoundTrip() != null) {
         response.withData(status.connection() + ".pingMillis", status.pingRoundTrip().toMillis());
       }

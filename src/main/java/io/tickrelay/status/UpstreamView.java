@@ -1,8 +1,7 @@
 package io.tickrelay.status;
 
+import io.tickrelay.upstream.SafeUrl;
 import io.tickrelay.upstream.UpstreamStatus;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -93,14 +92,9 @@ public record UpstreamView(
     return feed + " (plan lacks " + String.join(", ", lacking) + ")";
   }
 
-  /** User info, query and fragment may hold credentials or tokens: only scheme, host, path stay. */
+  /** Already stripped by the connection; stripped again here so no caller can forget it. */
   static String redacted(String url) {
-    try {
-      URI uri = new URI(url);
-      return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null)
-          .toString();
-    } catch (URISyntaxException | RuntimeException e) {
-      return "(unparseable URL withheld)";
-    }
+    return SafeUrl.of(url);
   }
+
 }

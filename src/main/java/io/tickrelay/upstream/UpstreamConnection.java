@@ -134,7 +134,7 @@ public final class UpstreamConnection {
 
   public synchronized UpstreamStatus status() {
     return new UpstreamStatus(
-        settings.name(), "alpaca", settings.feedUrl(feed()).toString(), settings.feeds(), feed(),
+        settings.name(), "alpaca", SafeUrl.of(settings.feedUrl(feed())), settings.feeds(), feed(),
         feedReason, state, since, reason, figures.escalated, figures.lastMessageAt,
         figures.pingRoundTrip, figures.messagesIn, figures.bytesIn, figures.reconnects,
         figures.consecutiveFailures, figures.slowClientDisconnects, figures.lastError,
@@ -185,7 +185,7 @@ public final class UpstreamConnection {
       attempt = ++generation;
       uri = settings.feedUrl(feed());
       figures.nextAttemptAt = null;
-      transition(UpstreamState.CONNECTING, "connecting to " + uri);
+      transition(UpstreamState.CONNECTING, "connecting to " + SafeUrl.of(uri));
     }
     try {
       Session opened = transport.connect(new Listener(attempt), ClientEndpointConfig.Builder.create().build(), uri);

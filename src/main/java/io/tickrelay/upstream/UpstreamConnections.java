@@ -46,7 +46,7 @@ public class UpstreamConnections {
               + config.alpacaStreamUrl()
               + " (simulated prices, not real market data); client credential demo:demo is enabled");
     } else {
-      LOG.info("Upstream is Alpaca at " + config.alpacaStreamUrl() + " with key " + config.upstreamKeyId());
+      LOG.info("Upstream is Alpaca at " + SafeUrl.of(config.alpacaStreamUrl()) + " with key " + config.upstreamKeyId());
     }
     Tasks tasks = managedTasks.tasksVia(managedTasks); // the injected proxy: @Asynchronous applies
     registry = new UpstreamRegistry(key -> new UpstreamConnection(
