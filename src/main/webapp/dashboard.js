@@ -131,7 +131,9 @@ function upstreamCard(upstream, inPerSecond) {
   const error = upstream.lastError;
   if (error) {
     card.append(el("div", { class: "last-error small", "data-field": "lastError" },
-      el("strong", {}, `Last error ${error.code}: ${error.message}`), " · ", since(error.at),
+      // code 0: no Alpaca error code (a transport failure, a stall, an undocumented error)
+      el("strong", {}, (error.code ? `Last error ${error.code}: ` : "Last error: ") + error.message),
+      " · ", since(error.at),
       el("br"), error.meaning || "", error.remedy ? el("br") : "", error.remedy ? "Remedy: " + error.remedy : ""));
   }
   return card;
