@@ -209,10 +209,13 @@ class OperationsIT {
     }
   }
 
-  /** Everything the IT server wrote: messages.log, console.log, trace and FFDC files. */
+  /**
+   * Everything the IT server wrote: on Liberty messages.log, trace.log (down to FINE) and FFDC
+   * files; on Payara the log the build names in {@code tickrelay.it.server.logs}.
+   */
   private static String serverLogs() {
-    Path logs = Path.of("target/liberty-usr/servers",
-        System.getProperty("tickrelay.it.server", "tickrelay-it"), "logs");
+    Path logs = Path.of(System.getProperty("tickrelay.it.server.logs",
+        "target/liberty-usr/servers/" + System.getProperty("tickrelay.it.server", "tickrelay-it") + "/logs"));
     StringBuilder all = new StringBuilder();
     try (var files = Files.walk(logs)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
