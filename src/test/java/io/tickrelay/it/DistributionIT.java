@@ -158,8 +158,12 @@ class DistributionIT {
       good.awaitText("authenticated", WAIT);
       good.send("{\"action\":\"subscribe\",\"quotes\":[\"AMD\"]}");
       good.awaitText("subscription", WAIT);
+      // authenticated by header, so the storm never races the 2 s auth timeout (Payara Micro takes
+      // about 1 s for these 20 handshakes and 1.5 s for the storm on a 2-core machine)
+      Map<String, String> credential =
+          Map.of("APCA-API-KEY-ID", "it-client", "APCA-API-SECRET-KEY", "it-client-secret");
       for (int c = 0; c < 20; c++) {
-        bad.add(WsProbe.connect(ws("/v2/iex")));
+        bad.add(WsProbe.connect(ws("/v2/iex"), credential));
       }
       int sent = 0;
       for (int i = 0; i < 2000; i++) {
@@ -175,8 +179,9 @@ class DistributionIT {
             target.send(new String(junk, java.nio.charset.StandardCharsets.ISO_8859_1));
           }
           sent++;
-        } catch (IOException closed) {
-          // the flood guard may close a sender; that is not a failure
+        } catch (IOException | IllegalStateException closed) {
+          // the flood guard may close a sender; that is not a failure (Tyrus reports a session
+          // already closed with IllegalStateException, one still closing with IOException)
         }
       }
       assertTrue(sent >= 1900, "sent " + sent);
