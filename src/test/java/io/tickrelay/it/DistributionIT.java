@@ -158,14 +158,12 @@ class DistributionIT {
       good.awaitText("authenticated", WAIT);
       good.send("{\"action\":\"subscribe\",\"quotes\":[\"AMD\"]}");
       good.awaitText("subscription", WAIT);
+      // authenticated by header, so the storm never races the 2 s auth timeout (Payara Micro takes
+      // about 1 s for these 20 handshakes and 1.5 s for the storm on a 2-core machine)
+      Map<String, String> credential =
+          Map.of("APCA-API-KEY-ID", "it-client", "APCA-API-SECRET-KEY", "it-client-secret");
       for (int c = 0; c < 20; c++) {
-        WsProbe sender = WsProbe.connect(ws("/v2/iex"));
-        if (c % 2 == 0) {
-          // half authenticate, so the IT's 2 s auth timeout cannot close them on a loaded machine
-          sender.send(AUTH);
-          sender.awaitText("authenticated", WAIT);
-        }
-        bad.add(sender);
+        bad.add(WsProbe.connect(ws("/v2/iex"), credential));
       }
       int sent = 0;
       for (int i = 0; i < 2000; i++) {
@@ -182,10 +180,11 @@ class DistributionIT {
           }
           sent++;
         } catch (IOException | IllegalStateException closed) {
-          // the flood guard or the auth timeout may close a sender; that is not a failure
+          // the flood guard may close a sender; that is not a failure (Tyrus reports a session
+          // already closed with IllegalStateException, one still closing with IOException)
         }
       }
-      assertTrue(sent >= 1000, "sent " + sent);
+      assertTrue(sent >= 1900, "sent " + sent);
       good.clear();
       good.awaitText("\"S\":\"AMD\"", WAIT);
       assertTrue(bad.get(0).awaitText("error", WAIT).contains("\"code\":40"));

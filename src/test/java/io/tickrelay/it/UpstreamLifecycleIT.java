@@ -112,10 +112,12 @@ class UpstreamLifecycleIT {
     }
   }
 
-  /** The server's messages.log and its rolled-over predecessors. */
+  /** The server's messages.log and its rolled-over predecessors (Liberty's log directory unless the build names one). */
   private static String serverLog() {
     StringBuilder all = new StringBuilder();
-    try (var files = Files.list(Path.of("target/liberty-usr/servers", System.getProperty("tickrelay.it.server", "tickrelay-it"), "logs"))) {
+    Path logs = Path.of(System.getProperty("tickrelay.it.server.logs",
+        "target/liberty-usr/servers/" + System.getProperty("tickrelay.it.server", "tickrelay-it") + "/logs"));
+    try (var files = Files.list(logs)) {
       for (Path file : files.filter(f -> f.getFileName().toString().startsWith("messages")).toList()) {
         all.append(Files.readString(file));
       }
