@@ -63,6 +63,7 @@ public final class UpstreamConnection {
   private String reason = "not started";
   private int feedIndex;
   private String feedReason = "first choice";
+  private volatile String lastKeyId;
   private int probeReturnIndex = -1;
   private int generation;
   private Session session;
@@ -264,6 +265,32 @@ public final class UpstreamConnection {
     listener.received(new MarketDataReceived(feed, events));
   }
 
+  /**
+   * The credentials for this attempt, read afresh so a rotated secret is used at the next
+   * reconnect; a failing source keeps the credentials the gateway started with.
+   */
+  private UpstreamSettings.Credentials currentCredentials() {
+    UpstreamSettings.Credentials fresh;
+    try {
+      fresh = settings.credentials().current();
+    } catch (RuntimeException e) {
+      LOG.warning(() -> settings.name() + ": credentials could not be re-read ("
+          + e.getClass().getSimpleName() + "), using the ones it started with");
+      fresh = null;
+    }
+    if (fresh == null || fresh.keyId() == null || fresh.secret() == null) {
+      return new UpstreamSettings.Credentials(settings.keyId(), settings.secret());
+    }
+    String key = fresh.keyId();
+    if (!key.equals(lastKeyId)) {
+      String previous = lastKeyId;
+      LOG.info(() -> settings.name() + ": authenticating with key " + key
+          + (previous == null ? "" : " (was " + previous + ")"));
+      lastKeyId = key;
+    }
+    return fresh;
+  }
+
   private void onSuccess(int attempt, String msg) {
     if ("connected".equals(msg)) {
       Session current;
@@ -273,7 +300,8 @@ public final class UpstreamConnection {
         }
         current = session;
       }
-      send(current, JSON.auth(settings.keyId(), settings.secret()));
+      UpstreamSettings.Credentials credentials = currentCredentials();
+      send(current, JSON.auth(credentials.keyId(), credentials.secret()));
     } else if ("authenticated".equals(msg)) {
       becomeLive(attempt);
     }

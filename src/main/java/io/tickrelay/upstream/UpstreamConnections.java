@@ -15,6 +15,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The gateway's upstream connections (for now the Alpaca stock stream), held in an {@link
@@ -74,7 +76,23 @@ public class UpstreamConnections {
         UpstreamSettings.SilenceCheck.valueOf(
             config.silenceCheck().trim().toUpperCase(Locale.ROOT).replace('-', '_')),
         config.reprobeInterval(),
-        config.escalateAfter());
+        config.escalateAfter())
+        .withCredentialSource(this::currentCredentials);
+  }
+
+  /**
+   * The upstream key and secret as configuration says now, read before every authentication, so
+   * a secret rotated in a config source that changes at run time (Liberty re-reads its variable
+   * files, a mounted Kubernetes secret for instance) is used at the next reconnect.
+   */
+  private UpstreamSettings.Credentials currentCredentials() {
+    if (config.simulatorMode()) {
+      return new UpstreamSettings.Credentials(config.upstreamKeyId(), config.upstreamSecret());
+    }
+    Config live = ConfigProvider.getConfig(UpstreamConnections.class.getClassLoader());
+    return new UpstreamSettings.Credentials(
+        live.getOptionalValue("apca.api.key.id", String.class).orElse(config.upstreamKeyId()),
+        live.getOptionalValue("apca.api.secret.key", String.class).orElse(config.upstreamSecret()));
   }
 
   /** Client demand changed: hold a lease while anything is wanted and pass the change on. */

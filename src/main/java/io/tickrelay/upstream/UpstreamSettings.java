@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What one upstream connection needs to know; {@link #toString()} leaves the secret out. A zero
+ * What one upstream connection needs to know; {@link #toString()} leaves the secret out. {@code
+ * keyId} and {@code secret} are the credentials at start; {@code credentials} gives the current
+ * ones at each authentication. A zero
  * {@code silenceWindow} turns data-silence detection off; {@code silenceCheck} says when it applies.
  */
 public record UpstreamSettings(
@@ -23,7 +25,45 @@ public record UpstreamSettings(
     Duration silenceWindow,
     SilenceCheck silenceCheck,
     Duration reprobeInterval,
-    int escalateAfter) {
+    int escalateAfter,
+    CredentialSource credentials) {
+
+  /**
+   * Where each connection attempt takes its key and secret from. Read afresh before every
+   * authentication, so a secret rotated in configuration (a Kubernetes secret mounted as a
+   * MicroProfile Config source, say) is picked up at the next reconnect without a restart.
+   */
+  @FunctionalInterface
+  public interface CredentialSource {
+    /** The key id and secret to authenticate with now. */
+    Credentials current();
+  }
+
+  /** A key id and its secret; {@link #toString()} leaves the secret out. */
+  public record Credentials(String keyId, String secret) {
+    @Override
+    public String toString() {
+      return "Credentials[keyId=" + keyId + ", secret=<redacted>]";
+    }
+  }
+
+  /** Settings whose credentials never change. */
+  public UpstreamSettings(
+      String name, URI baseUrl, List<String> feeds, String keyId, String secret,
+      Duration authTimeout, Backoff backoff, Duration connectionLimitWait, Duration throttledFloor,
+      Duration pingInterval, Duration pongTimeout, Duration silenceWindow, SilenceCheck silenceCheck,
+      Duration reprobeInterval, int escalateAfter) {
+    this(name, baseUrl, feeds, keyId, secret, authTimeout, backoff, connectionLimitWait,
+        throttledFloor, pingInterval, pongTimeout, silenceWindow, silenceCheck, reprobeInterval,
+        escalateAfter, () -> new Credentials(keyId, secret));
+  }
+
+  /** The same settings, with credentials read from {@code source} at every authentication. */
+  public UpstreamSettings withCredentialSource(CredentialSource source) {
+    return new UpstreamSettings(name, baseUrl, feeds, keyId, secret, authTimeout, backoff,
+        connectionLimitWait, throttledFloor, pingInterval, pongTimeout, silenceWindow, silenceCheck,
+        reprobeInterval, escalateAfter, source);
+  }
 
   /** When a quiet connection counts as stalled. */
   public enum SilenceCheck {
@@ -35,6 +75,11 @@ public record UpstreamSettings(
 
   public UpstreamSettings {
     feeds = List.copyOf(feeds);
+    if (credentials == null) {
+      String fixedKey = keyId;
+      String fixedSecret = secret;
+      credentials = () -> new Credentials(fixedKey, fixedSecret);
+    }
     if (feeds.isEmpty()) {
       throw new IllegalArgumentException("at least one feed is needed");
     }

@@ -231,6 +231,30 @@ class UpstreamFaultsTest {
   }
 
   @Test
+  void aSecretRotatedInConfigurationIsUsedAtTheNextReconnect() throws Exception {
+    fake = FakeAlpaca.start();
+    java.util.concurrent.atomic.AtomicReference<String> configured =
+        new java.util.concurrent.atomic.AtomicReference<>(WRONG_SECRET);
+    UpstreamSettings base = settings(fake.baseUrl(), List.of("iex"), WRONG_SECRET);
+    // backoff cap 150 ms so the slow 402 retries come quickly
+    start(new UpstreamSettings(base.name(), base.baseUrl(), base.feeds(), base.keyId(), base.secret(),
+        base.authTimeout(), new Backoff(Duration.ofMillis(50), Duration.ofMillis(150)),
+        base.connectionLimitWait(), base.throttledFloor(), base.pingInterval(), base.pongTimeout(),
+        Duration.ZERO, UpstreamSettings.SilenceCheck.OFF, base.reprobeInterval(), 3)
+        .withCredentialSource(() -> new UpstreamSettings.Credentials(FakeAlpaca.KEY, configured.get())));
+    Await.until("the stale secret refused", WAIT,
+        () -> connection.status().lastError() != null && connection.status().lastError().code() == 402);
+    configured.set(FakeAlpaca.SECRET); // the operator rotates the secret; no restart
+    Await.until("live with the rotated secret", WAIT, () -> connection.status().live());
+    wantAapl();
+    Await.until("data", WAIT, () -> !data.isEmpty());
+    for (LogRecord record : logs) {
+      String text = record.getMessage() + (record.getThrown() == null ? "" : record.getThrown().toString());
+      assertFalse(text.contains(WRONG_SECRET) || text.contains(FakeAlpaca.SECRET), "secret in a log line: " + text);
+    }
+  }
+
+  @Test
   void insufficientSubscriptionFallsBackAndReprobeMovesBackUpKeepingDemand() throws Exception {
     fake = FakeAlpaca.start();
     fake.simulator().faults().denyFeeds(Set.of("sip"));
