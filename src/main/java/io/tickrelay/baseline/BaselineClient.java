@@ -1,0 +1,50 @@
+package io.tickrelay.baseline;
+
+import jakarta.websocket.Session;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One baseline client: an unbounded queue and one asynchronous send in flight, the least a
+ * container needs (concurrent async sends on one session are not allowed everywhere).
+ */
+final class BaselineClient {
+
+  private final Session session;
+  private final Queue<String> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean sending = new AtomicBoolean();
+
+  BaselineClient(Session session) {
+    this.session = session;
+  }
+
+  void send(String frame) {
+    queue.add(frame);
+    pump();
+  }
+
+  private void pump() {
+    while (!queue.isEmpty() && sending.compareAndSet(false, true)) {
+      String next = queue.poll();
+      if (next == null) {
+        sending.set(false);
+        continue;
+      }
+      try {
+        session.getAsyncRemote().sendText(next, result -> {
+          sending.set(false);
+          if (result.isOK()) {
+            pump();
+          } else {
+            queue.clear();
+          }
+        });
+      } catch (RuntimeException e) { // the session closed under us: drop what waits
+        queue.clear();
+        sending.set(false);
+      }
+      return;
+    }
+  }
+}

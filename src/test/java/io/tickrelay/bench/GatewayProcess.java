@@ -1,0 +1,131 @@
+package io.tickrelay.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The gateway's JVM as Linux and the JDK see it: RSS and CPU time from /proc/{pid}, a full GC
+ * through {@code jcmd}, and the used heap from its MicroProfile Metrics endpoint. Linux only.
+ */
+final class GatewayProcess {
+
+  private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux (getconf CLK_TCK)
+
+  private final long pid;
+  private final URI base;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private GatewayProcess(long pid, URI base) {
+    this.pid = pid;
+    this.base = base;
+  }
+
+  /**
+   * The Liberty server named {@code server} (its JVM runs {@code ws-server.jar <server>}), or the
+   * given pid; empty when neither is found, e.g. a remote target.
+   */
+  static Optional<GatewayProcess> find(String pid, String server, URI base) throws IOException {
+    if (pid != null && !pid.isBlank()) {
+      return Optional.of(new GatewayProcess(Long.parseLong(pid.trim()), base));
+    }
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : (Iterable<Path>) procs::iterator) {
+        String name = p.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          List<String> args = List.of(Files.readString(p.resolve("cmdline")).split("\0"));
+          int jar = indexOfEnding(args, "ws-server.jar");
+          if (jar >= 0 && jar + 1 < args.size() && args.get(jar + 1).equals(server)) {
+            return Optional.of(new GatewayProcess(Long.parseLong(name), base));
+          }
+        } catch (IOException | RuntimeException e) { // a process that ended while we looked
+          continue;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static int indexOfEnding(List<String> args, String suffix) {
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).endsWith(suffix)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  long pid() {
+    return pid;
+  }
+
+  /** Resident set size in bytes. */
+  long rssBytes() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    return -1;
+  }
+
+  /** User plus system CPU time of the whole process, in nanoseconds. */
+  long cpuNanos() throws IOException {
+    return cpuNanosOf(Path.of("/proc/" + pid + "/stat"));
+  }
+
+  static long ownCpuNanos() throws IOException {
+    return cpuNanosOf(Path.of("/proc/self/stat"));
+  }
+
+  private static long cpuNanosOf(Path stat) throws IOException {
+    String s = Files.readString(stat);
+    // fields after the command name, which is in parentheses and may contain spaces (proc(5))
+    String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime: fields 14 and 15
+    return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+  }
+
+  /** Asks the JVM for a full GC ({@code jcmd <pid> GC.run}); false when jcmd failed. */
+  boolean gc() throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run")
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    return p.waitFor() == 0;
+  }
+
+  /**
+   * The used heap from /metrics: {@code memory_usedHeap_bytes{mp_scope="base"}} in MicroProfile
+   * Metrics 5 (older releases prefix the scope: {@code base_memory_usedHeap_bytes}).
+   */
+  long usedHeapBytes() throws IOException, InterruptedException {
+    String body = get("/metrics?scope=base");
+    for (String line : body.split("\n")) {
+      if (line.startsWith("memory_usedHeap_bytes") || line.startsWith("base_memory_usedHeap_bytes")) {
+        String[] parts = line.trim().split(" ");
+        return (long) Double.parseDouble(parts[parts.length - 1]);
+      }
+    }
+    return -1;
+  }
+
+  String get(String path) throws IOException, InterruptedException {
+    HttpResponse<String> r = http.send(
+        HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return r.body();
+  }
+}
