@@ -46,7 +46,9 @@ final class GatewayProcess {
         try {
           List<String> args = List.of(Files.readString(p.resolve("cmdline")).split("\0"));
           int jar = indexOfEnding(args, "ws-server.jar");
-          if (jar >= 0 && jar + 1 < args.size() && args.get(jar + 1).equals(server)) {
+          // same server name in another checkout is another gateway: it must run from this one
+          if (jar >= 0 && jar + 1 < args.size() && args.get(jar + 1).equals(server)
+              && args.get(jar).startsWith(System.getProperty("user.dir") + "/")) {
             return Optional.of(new GatewayProcess(Long.parseLong(name), base));
           }
         } catch (IOException | RuntimeException e) { // a process that ended while we looked
