@@ -230,6 +230,85 @@ class UpstreamFaultsTest {
     assertFalse(status.toString().contains(WRONG_SECRET));
   }
 
+  /** The production transport, but every ping the connection sends is dropped: no pong ever comes. */
+  private Transport swallowingPings() {
+    java.util.Map<jakarta.websocket.Session, jakarta.websocket.Session> proxies =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.function.Function<jakarta.websocket.Session, jakarta.websocket.Session> swallow =
+        real -> proxies.computeIfAbsent(real, r -> (jakarta.websocket.Session) java.lang.reflect.Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[] {jakarta.websocket.Session.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("equals")) {
+                return proxy == args[0];
+              }
+              if (method.getName().equals("hashCode")) {
+                return System.identityHashCode(proxy);
+              }
+              Object result = method.invoke(r, args);
+              if (!method.getName().equals("getAsyncRemote")) {
+                return result;
+              }
+              jakarta.websocket.RemoteEndpoint.Async async = (jakarta.websocket.RemoteEndpoint.Async) result;
+              return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                  new Class<?>[] {jakarta.websocket.RemoteEndpoint.Async.class},
+                  (p, m, a) -> m.getName().equals("sendPing") ? null : m.invoke(async, a));
+            }));
+    return (endpoint, config, uri) -> swallow.apply(transport.connect(new jakarta.websocket.Endpoint() {
+      @Override
+      public void onOpen(jakarta.websocket.Session session, jakarta.websocket.EndpointConfig c) {
+        endpoint.onOpen(swallow.apply(session), c);
+      }
+
+      @Override
+      public void onClose(jakarta.websocket.Session session, jakarta.websocket.CloseReason reason) {
+        endpoint.onClose(swallow.apply(session), reason);
+      }
+
+      @Override
+      public void onError(jakarta.websocket.Session session, Throwable error) {
+        endpoint.onError(swallow.apply(session), error);
+      }
+    }, config, uri));
+  }
+
+  @Test
+  void aLatePongWhileDataFlowsIsNotAStallButSilenceWithoutPongIs() throws Exception {
+    fake = FakeAlpaca.start();
+    UpstreamSettings base = settings(fake.baseUrl(), List.of("iex"), FakeAlpaca.SECRET);
+    UpstreamSettings fastPings = new UpstreamSettings(base.name(), base.baseUrl(), base.feeds(),
+        base.keyId(), base.secret(), base.authTimeout(), base.backoff(), base.connectionLimitWait(),
+        base.throttledFloor(), Duration.ofMillis(100), Duration.ofMillis(300), Duration.ZERO,
+        UpstreamSettings.SilenceCheck.OFF, base.reprobeInterval(), 3);
+    connection = new UpstreamConnection(fastPings, swallowingPings(), tasks, new UpstreamListener() {
+      @Override
+      public void stateChanged(UpstreamStateChanged change) {
+        changes.add(change);
+      }
+
+      @Override
+      public void received(MarketDataReceived received) {
+        data.add(received);
+      }
+
+      @Override
+      public void feedSelected(FeedSelected selected) {}
+    }, Clock.systemUTC());
+    connection.start();
+    Await.until("live", WAIT, () -> connection.status().live());
+    wantAapl(); // trades flow (20 a second), pongs never come
+    Await.until("data", WAIT, () -> !data.isEmpty());
+    Instant flowing = Instant.now();
+    Await.until("a dozen pong deadlines passed with data flowing", WAIT,
+        () -> receivedSince(flowing.plusMillis(4000)));
+    assertEquals(0, connection.status().reconnects(), "no false stall while data flows");
+    assertEquals(null, connection.status().pingRoundTrip(), "no pong ever came back");
+    // the upstream goes quiet: now a missing pong is a stall again
+    fake.simulator().faults().mute(true);
+    Await.until("the silent, pong-less connection taken for stalled", WAIT,
+        () -> connection.status().reconnects() > 0);
+    assertTrue(changes.stream().anyMatch(c -> c.reason().contains("no pong")), "stalled for the missing pong");
+  }
+
   @Test
   void aSecretRotatedInConfigurationIsUsedAtTheNextReconnect() throws Exception {
     fake = FakeAlpaca.start();
