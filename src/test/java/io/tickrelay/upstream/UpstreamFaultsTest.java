@@ -86,6 +86,10 @@ class UpstreamFaultsTest {
   }
 
   private UpstreamConnection start(UpstreamSettings settings) {
+    return start(settings, transport);
+  }
+
+  private UpstreamConnection start(UpstreamSettings settings, Transport through) {
     UpstreamListener listener = new UpstreamListener() {
       @Override
       public void stateChanged(UpstreamStateChanged change) {
@@ -100,7 +104,7 @@ class UpstreamFaultsTest {
       @Override
       public void feedSelected(FeedSelected selected) {}
     };
-    connection = new UpstreamConnection(settings, transport, tasks, listener, Clock.systemUTC());
+    connection = new UpstreamConnection(settings, through, tasks, listener, Clock.systemUTC());
     connection.start();
     return connection;
   }
@@ -279,21 +283,7 @@ class UpstreamFaultsTest {
         base.keyId(), base.secret(), base.authTimeout(), base.backoff(), base.connectionLimitWait(),
         base.throttledFloor(), Duration.ofMillis(100), Duration.ofMillis(300), Duration.ZERO,
         UpstreamSettings.SilenceCheck.OFF, base.reprobeInterval(), 3);
-    connection = new UpstreamConnection(fastPings, swallowingPings(), tasks, new UpstreamListener() {
-      @Override
-      public void stateChanged(UpstreamStateChanged change) {
-        changes.add(change);
-      }
-
-      @Override
-      public void received(MarketDataReceived received) {
-        data.add(received);
-      }
-
-      @Override
-      public void feedSelected(FeedSelected selected) {}
-    }, Clock.systemUTC());
-    connection.start();
+    start(fastPings, swallowingPings());
     Await.until("live", WAIT, () -> connection.status().live());
     wantAapl(); // trades flow (20 a second), pongs never come
     Await.until("data", WAIT, () -> !data.isEmpty());
