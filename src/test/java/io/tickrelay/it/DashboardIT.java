@@ -23,7 +23,6 @@ import java.util.TreeSet;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -72,16 +71,12 @@ class DashboardIT {
 
   @Deployment(testable = false)
   static WebArchive deployment() {
-    return ShrinkWrap.create(WebArchive.class, "tickrelay-it.war")
-        .merge(ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/tickrelay.war")));
+    return ItGateway.war();
   }
 
   @BeforeAll
   static void startUpstream() throws Exception {
-    upstream = FakeAlpaca.start(
-        FakeAlpaca.settings(Set.of("*")), Integer.getInteger("tickrelay.it.upstream.port"), "it");
-    Await.until("the gateway's upstream to authenticate", Duration.ofSeconds(60),
-        () -> upstream.simulator().peakConnections(FakeAlpaca.KEY) == 1);
+    upstream = ItGateway.upstreamWithGatewayConnected();
   }
 
   @AfterAll

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tickrelay.testing.Await;
 import io.tickrelay.testing.FakeAlpaca;
 import io.tickrelay.testing.WsProbe;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,13 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,16 +48,12 @@ class DistributionIT {
 
   @Deployment(testable = false)
   static WebArchive deployment() {
-    return ShrinkWrap.create(WebArchive.class, "tickrelay-it.war")
-        .merge(ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/tickrelay.war")));
+    return ItGateway.war();
   }
 
   @BeforeAll
   static void startUpstream() throws Exception {
-    upstream = FakeAlpaca.start(
-        FakeAlpaca.settings(Set.of("*")), Integer.getInteger("tickrelay.it.upstream.port"), "it");
-    Await.until("the gateway's upstream to authenticate", Duration.ofSeconds(60),
-        () -> upstream.simulator().peakConnections(FakeAlpaca.KEY) == 1);
+    upstream = ItGateway.upstreamWithGatewayConnected();
   }
 
   @AfterAll

@@ -9,18 +9,15 @@ import io.tickrelay.testing.Await;
 import io.tickrelay.testing.FakeAlpaca;
 import io.tickrelay.testing.WsProbe;
 import jakarta.websocket.CloseReason;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,17 +42,12 @@ class GatewayIT {
 
   @Deployment(testable = false)
   static WebArchive deployment() {
-    return ShrinkWrap.create(WebArchive.class, "tickrelay-it.war")
-        .merge(ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/tickrelay.war")));
+    return ItGateway.war();
   }
 
   @BeforeAll
   static void startUpstream() throws Exception {
-    int port = Integer.getInteger("tickrelay.it.upstream.port");
-    upstream = FakeAlpaca.start(FakeAlpaca.settings(Set.of("*")), port, "it");
-    // the gateway started before this fake; it keeps retrying with backoff until it finds it
-    Await.until("the gateway's upstream to authenticate", Duration.ofSeconds(60),
-        () -> upstream.simulator().peakConnections(FakeAlpaca.KEY) == 1);
+    upstream = ItGateway.upstreamWithGatewayConnected();
   }
 
   @AfterAll

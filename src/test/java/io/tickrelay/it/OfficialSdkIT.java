@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.tickrelay.testing.FakeAlpaca;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.File;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -45,8 +43,7 @@ class OfficialSdkIT {
 
   @Deployment(testable = false)
   static WebArchive deployment() {
-    return ShrinkWrap.create(WebArchive.class, "tickrelay-it.war")
-        .merge(ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/tickrelay.war")));
+    return ItGateway.war();
   }
 
   @BeforeAll
@@ -59,8 +56,7 @@ class OfficialSdkIT {
     }
     Run install = run(List.of("npm", "ci", "--no-audit", "--no-fund"), 300);
     assertEquals(0, install.exit(), "npm ci of the official SDK failed:\n" + install.output());
-    upstream = FakeAlpaca.start(FakeAlpaca.settings(Set.of("*")),
-        Integer.getInteger("tickrelay.it.upstream.port"), "it");
+    upstream = ItGateway.upstream(Set.of("*"));
   }
 
   @AfterAll

@@ -10,7 +10,6 @@ import io.tickrelay.testing.WsProbe;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -27,7 +26,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,13 +56,12 @@ class OperationsIT {
 
   @Deployment(testable = false)
   static WebArchive deployment() {
-    return ShrinkWrap.create(WebArchive.class, "tickrelay-it.war")
-        .merge(ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/tickrelay.war")));
+    return ItGateway.war();
   }
 
   @BeforeAll
   static void startUpstreamWithoutSip() throws Exception {
-    upstream = FakeAlpaca.start(FakeAlpaca.settings(Set.of("iex", "test")), Integer.getInteger("tickrelay.it.upstream.port"), "it");
+    upstream = ItGateway.upstream(Set.of("iex", "test"));
   }
 
   @AfterAll

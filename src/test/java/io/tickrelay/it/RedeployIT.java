@@ -62,7 +62,7 @@ class RedeployIT {
 
   @BeforeAll
   static void startUpstream() throws Exception {
-    upstream = FakeAlpaca.start(FakeAlpaca.settings(Set.of("*")), Integer.getInteger("tickrelay.it.upstream.port"), "it");
+    upstream = ItGateway.upstream(Set.of("*"));
   }
 
   @AfterAll

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickrelay.testing.FakeAlpaca;
-import java.io.File;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +24,6 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,14 +45,12 @@ class TlsIT {
 
   @Deployment(testable = false)
   static WebArchive deployment() {
-    return ShrinkWrap.create(WebArchive.class, "tickrelay-it.war")
-        .merge(ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/tickrelay.war")));
+    return ItGateway.war();
   }
 
   @BeforeAll
   static void startUpstream() throws Exception {
-    upstream = FakeAlpaca.start(FakeAlpaca.settings(Set.of("*")),
-        Integer.getInteger("tickrelay.it.upstream.port"), "it");
+    upstream = ItGateway.upstream(Set.of("*"));
   }
 
   @AfterAll

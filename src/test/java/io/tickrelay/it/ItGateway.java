@@ -1,0 +1,38 @@
+package io.tickrelay.it;
+
+import io.tickrelay.testing.Await;
+import io.tickrelay.testing.FakeAlpaca;
+import java.io.File;
+import java.time.Duration;
+import java.util.Set;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+/** What every IT shares: the WAR Maven built, and the fake upstream on the port the build reserved. */
+final class ItGateway {
+
+  private ItGateway() {}
+
+  /** The packaged WAR under the IT deployment name (not "tickrelay", so a dev server never clashes). */
+  static WebArchive war() {
+    return ShrinkWrap.create(WebArchive.class, "tickrelay-it.war")
+        .merge(ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/tickrelay.war")));
+  }
+
+  /** The fake Alpaca at {@code ws://localhost:{reserved port}/fake/it}, where the gateway looks. */
+  static FakeAlpaca upstream(Set<String> entitledFeeds) throws Exception {
+    return FakeAlpaca.start(FakeAlpaca.settings(entitledFeeds),
+        Integer.getInteger("tickrelay.it.upstream.port"), "it");
+  }
+
+  /**
+   * A fake entitled to every feed, once the gateway's upstream has authenticated on it: the
+   * gateway started before the fake and keeps retrying with backoff until it finds it.
+   */
+  static FakeAlpaca upstreamWithGatewayConnected() throws Exception {
+    FakeAlpaca upstream = upstream(Set.of("*"));
+    Await.until("the gateway's upstream to authenticate", Duration.ofSeconds(60),
+        () -> upstream.simulator().peakConnections(FakeAlpaca.KEY) == 1);
+    return upstream;
+  }
+}
