@@ -5,6 +5,7 @@ import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketEvent;
+import io.tickrelay.marketdata.Streams;
 import io.tickrelay.protocol.ClientMessage;
 import io.tickrelay.protocol.GatewayMessages;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ final class Fanout {
 
   private static final Logger LOG = Logger.getLogger(Fanout.class.getName());
 
-  private final Subscriptions subscriptions = new Subscriptions();
+  private final Subscriptions subscriptions = new Subscriptions(Streams.STOCKS);
   private final LastValues lastValues = new LastValues();
   private final Journal journal;
   private final Consumer<DemandChanged> demand;

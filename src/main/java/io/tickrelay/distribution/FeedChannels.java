@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * Which channels each stock feed path offers; subscribing to another is {@code 410 invalid
  * subscribe action for this feed}. Alpaca's test stream carries only trades, quotes and bars of
- * {@code FAKEPACA} (upstream-protocols.md §1.4); the real feeds carry every stock channel.
+ * {@code FAKEPACA} (upstream-protocols.md §1.4); the real feeds carry every stock channel, and no crypto, trading or published one.
  */
 final class FeedChannels {
 
@@ -22,7 +22,7 @@ final class FeedChannels {
   private FeedChannels() {}
 
   static boolean offers(String feed, Interest requested) {
-    Set<Channel> offered = LIMITED.get(feed);
-    return offered == null || offered.containsAll(requested.channels());
+    Set<Channel> offered = LIMITED.getOrDefault(feed, Channel.STOCK);
+    return offered.containsAll(requested.channels());
   }
 }

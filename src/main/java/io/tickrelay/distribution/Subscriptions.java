@@ -18,7 +18,10 @@ final class Subscriptions {
 
   private final Map<Channel, Map<String, Set<ClientSession>>> index = new EnumMap<>(Channel.class);
 
-  Subscriptions() {
+  private final String stream;
+
+  Subscriptions(String stream) {
+    this.stream = stream;
     for (Channel channel : Channel.values()) {
       index.put(channel, new ConcurrentHashMap<>());
     }
@@ -55,7 +58,7 @@ final class Subscriptions {
       }
     }
     client.subscriptions(next);
-    return new DemandChanged(Interest.of(demandAdded), Interest.of(demandRemoved));
+    return new DemandChanged(stream, Interest.of(demandAdded), Interest.of(demandRemoved));
   }
 
   /** The clients an event on (channel, symbol) goes to: exact subscribers and wildcard ones. */

@@ -31,6 +31,10 @@ public record Bar(
     Kind(Channel channel) {
       this.channel = channel;
     }
+
+    public Channel channel() {
+      return channel;
+    }
   }
 
   @Override

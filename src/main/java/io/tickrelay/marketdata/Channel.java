@@ -1,8 +1,15 @@
 package io.tickrelay.marketdata;
 
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
-/** A subscribable stock stream channel, named as on Alpaca's wire (upstream-protocols.md §1.4). */
+/**
+ * A subscribable channel, named as on the client's wire: Alpaca's stock and crypto channels
+ * (upstream-protocols.md §1.4), the account's trade updates and the gateway's own published
+ * channels. Which path offers which channels is the distribution side's business.
+ */
 public enum Channel {
   TRADES("trades"),
   QUOTES("quotes"),
@@ -11,7 +18,22 @@ public enum Channel {
   DAILY_BARS("dailyBars"),
   STATUSES("statuses"),
   LULDS("lulds"),
-  IMBALANCES("imbalances");
+  IMBALANCES("imbalances"),
+  /** Alpaca crypto order books ({@code T:"o"}). */
+  ORDERBOOKS("orderbooks"),
+  /** The account's order events from Alpaca's trading stream ({@code trade_updates}). */
+  TRADE_UPDATES("trade_updates"),
+  /** Channels fed by internal producers through the publish API; symbols are channel names. */
+  PUBLISHED("channels");
+
+  /** The stock stream's channels, in Alpaca's acknowledgement order. */
+  public static final Set<Channel> STOCK =
+      Collections.unmodifiableSet(EnumSet.range(TRADES, IMBALANCES));
+
+  /** The crypto stream's channels (upstream-protocols.md §1.4, crypto v1beta3). */
+  public static final Set<Channel> CRYPTO =
+      Collections.unmodifiableSet(
+          EnumSet.of(TRADES, QUOTES, BARS, UPDATED_BARS, DAILY_BARS, ORDERBOOKS));
 
   private final String wireName;
 

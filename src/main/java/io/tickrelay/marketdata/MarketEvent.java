@@ -3,8 +3,11 @@ package io.tickrelay.marketdata;
 import java.time.Instant;
 
 /** One normalized market-data message, as produced by any upstream and relayed to clients. */
-public sealed interface MarketEvent permits Trade, Quote, Bar {
+public sealed interface MarketEvent
+    permits Trade, Quote, Bar, CryptoTrade, CryptoQuote, CryptoBar, OrderBook, TradeUpdate,
+        Published {
 
+  /** The symbol (or, for published events, the channel name) a subscription matches. */
   String symbol();
 
   Instant timestamp();

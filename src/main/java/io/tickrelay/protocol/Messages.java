@@ -122,7 +122,7 @@ final class Messages {
     w.arrayHeader(1);
     w.mapHeader(imbalances ? 11 : 10);
     w.field("T", "subscription");
-    for (Channel channel : Channel.values()) {
+    for (Channel channel : Channel.STOCK) {
       if (channel != Channel.IMBALANCES || imbalances) {
         writeSymbols(w, channel.wireName(), interest.symbols(channel));
       }

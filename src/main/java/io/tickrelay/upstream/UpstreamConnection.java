@@ -6,6 +6,7 @@ import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.marketdata.MarketEvent;
+import io.tickrelay.marketdata.Streams;
 import io.tickrelay.protocol.JsonCodec;
 import io.tickrelay.protocol.ProtocolException;
 import io.tickrelay.protocol.ServerMessage;
@@ -262,7 +263,7 @@ public final class UpstreamConnection {
       }
       feed = feed();
     }
-    listener.received(new MarketDataReceived(feed, events));
+    listener.received(new MarketDataReceived(Streams.STOCKS, feed, events));
   }
 
   /**
@@ -326,7 +327,7 @@ public final class UpstreamConnection {
       transition(UpstreamState.CONNECTED, "authenticated on feed " + feed());
       inFlight.clear();
       restore = requestsFor(true, demand);
-      selected = new FeedSelected(settings.name(), feed(), feedReason, clock.instant());
+      selected = new FeedSelected(Streams.STOCKS, settings.name(), feed(), feedReason, clock.instant());
       keepalive = tasks.scheduleRepeating(() -> ping(attempt), settings.pingInterval());
       if (feedIndex > 0 && !settings.reprobeInterval().isZero()) {
         reprobe = tasks.schedule(() -> reprobe(attempt), settings.reprobeInterval());

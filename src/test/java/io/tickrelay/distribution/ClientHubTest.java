@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.FeedSelected;
+import io.tickrelay.marketdata.Streams;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketEvent;
 import io.tickrelay.marketdata.Quote;
@@ -258,13 +259,13 @@ class ClientHubTest {
 
   @Test
   void feedNoticesOnOptInAndOnChange() throws Exception {
-    server.hub().feedSelected(new FeedSelected("alpaca-stocks", "sip", "first choice", Instant.now()));
+    server.hub().feedSelected(new FeedSelected(Streams.STOCKS, "alpaca-stocks", "sip", "first choice", Instant.now()));
     try (WsProbe client = authenticated("iex");
         WsProbe plain = authenticated("iex")) {
       client.send("{\"action\":\"x-options\",\"feedNotices\":true}");
       assertTrue(client.awaitText("x-feed", WAIT).contains("\"feed\":\"sip\""));
       server.hub().feedSelected(
-          new FeedSelected("alpaca-stocks", "iex", "409 insufficient subscription on sip", Instant.now()));
+          new FeedSelected(Streams.STOCKS, "alpaca-stocks", "iex", "409 insufficient subscription on sip", Instant.now()));
       String change = client.awaitText("x-feed", WAIT);
       assertTrue(change.startsWith("[{\"T\":\"x-feed\",\"feed\":\"iex\""), change);
       plain.send("{\"action\":\"subscribe\",\"trades\":[\"ZZZ\"]}");

@@ -262,7 +262,7 @@ class ClientDecodingTest {
   void unknownChannelWithSymbolsIsInvalidSubscribeAction(WireFormat format) {
     assertRejected(
         format,
-        obj("action", "subscribe", "orderbooks", List.of("AAPL")),
+        obj("action", "subscribe", "news", List.of("AAPL")),
         AlpacaError.INVALID_SUBSCRIBE_ACTION);
     assertRejected(
         format,

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.DemandChanged;
+import io.tickrelay.marketdata.Streams;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.marketdata.MarketEvent;
@@ -78,7 +79,7 @@ class UpstreamConnectionTest {
         path.subList(0, 3),
         "handshake first: live only once authenticated");
 
-    connection.demand(new DemandChanged(Interest.of(Channel.TRADES, "AAPL"), Interest.none()));
+    connection.demand(new DemandChanged(Streams.STOCKS, Interest.of(Channel.TRADES, "AAPL"), Interest.none()));
     Trade trade = Await.value("an AAPL trade", WAIT, () -> recorder.firstTrade("AAPL"));
     assertTrue(trade.price() > 0);
     assertEquals("iex", recorder.data.peek().feed());
@@ -89,10 +90,10 @@ class UpstreamConnectionTest {
     fake = FakeAlpaca.start();
     connect(fake.baseUrl(), List.of("iex"), FakeAlpaca.SECRET);
     connection.demand(
-        new DemandChanged(
+        new DemandChanged(Streams.STOCKS, 
             Interest.of(Channel.TRADES, "AAPL", "MSFT").plus(Interest.of(Channel.QUOTES, "NVDA")),
             Interest.none()));
-    connection.demand(new DemandChanged(Interest.none(), Interest.of(Channel.TRADES, "MSFT")));
+    connection.demand(new DemandChanged(Streams.STOCKS, Interest.none(), Interest.of(Channel.TRADES, "MSFT")));
     for (int drop = 0; drop < 5; drop++) {
       Await.until("AAPL trades before drop " + drop, WAIT, () -> recorder.firstTrade("AAPL") != null);
       fake.simulator()

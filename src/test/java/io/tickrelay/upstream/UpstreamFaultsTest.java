@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.DemandChanged;
+import io.tickrelay.marketdata.Streams;
 import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketDataReceived;
@@ -124,7 +125,7 @@ class UpstreamFaultsTest {
   }
 
   private void wantAapl() {
-    connection.demand(new DemandChanged(Interest.of(Channel.TRADES, "AAPL"), Interest.none()));
+    connection.demand(new DemandChanged(Streams.STOCKS, Interest.of(Channel.TRADES, "AAPL"), Interest.none()));
   }
 
   @Test
@@ -349,13 +350,13 @@ class UpstreamFaultsTest {
     fake = FakeAlpaca.start();
     start(settings(fake.baseUrl(), List.of("test"), FakeAlpaca.SECRET));
     Await.until("live", WAIT, () -> connection.status().live());
-    connection.demand(new DemandChanged(
+    connection.demand(new DemandChanged(Streams.STOCKS, 
         Interest.of(Channel.QUOTES, "FAKEPACA").plus(Interest.of(Channel.STATUSES, "FAKEPACA")), Interest.none()));
     Await.until("statuses dropped on test", WAIT,
         () -> connection.status().droppedChannels().getOrDefault("test", Set.of()).contains("statuses"));
     Await.until("quotes flowing", WAIT, () -> !data.isEmpty());
     fake.simulator().faults().symbolLimit(1);
-    connection.demand(new DemandChanged(Interest.of(Channel.TRADES, "FAKEPACA"), Interest.none()));
+    connection.demand(new DemandChanged(Streams.STOCKS, Interest.of(Channel.TRADES, "FAKEPACA"), Interest.none()));
     Await.until("the 405", WAIT, () -> connection.status().lastError() != null && connection.status().lastError().code() == 405);
     assertTrue(connection.status().live(), "405 concerns one request, not the connection");
     assertEquals(Interest.of(Channel.QUOTES, "FAKEPACA"), fake.simulator().subscriptionsOf(FakeAlpaca.KEY));
