@@ -92,6 +92,12 @@ final class JsonWriter implements MessageWriter {
     out.append('"').append(value).append('"');
   }
 
+  @Override
+  public void json(String json) {
+    beforeValue();
+    out.append(json);
+  }
+
   /** Raw, already encoded JSON (an element of a data frame). */
   void raw(byte[] json) {
     beforeValue();

@@ -25,6 +25,9 @@ interface MessageWriter {
 
   void timestamp(Instant value);
 
+  /** A value given as well-formed JSON text (a published payload): as-is in JSON, converted in msgpack. */
+  void json(String json);
+
   byte[] toBytes();
 
   default void field(String key, String value) {

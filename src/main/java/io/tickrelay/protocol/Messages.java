@@ -4,6 +4,7 @@ import io.tickrelay.marketdata.Bar;
 import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketEvent;
+import io.tickrelay.marketdata.Published;
 import io.tickrelay.marketdata.Quote;
 import io.tickrelay.marketdata.Trade;
 import java.util.ArrayList;
@@ -80,6 +81,8 @@ final class Messages {
         w.timeField("t", b.timestamp());
         writeSeq(w, seq);
         w.endMap();
+    } else if (event instanceof Published p) {
+        PublishedMessages.write(w, p, seq);
     }
   }
 

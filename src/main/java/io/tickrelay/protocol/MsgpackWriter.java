@@ -60,6 +60,11 @@ final class MsgpackWriter implements MessageWriter {
     run(() -> packer.packTimestamp(value));
   }
 
+  @Override
+  public void json(String json) {
+    run(() -> JsonToMsgpack.pack(packer, json));
+  }
+
   /** Raw, already encoded msgpack (an element of a data frame). */
   void raw(byte[] msgpack) {
     run(() -> packer.addPayload(msgpack));
