@@ -18,6 +18,7 @@ public class GatewayConfig {
 
   static final String ALPACA_STREAM_URL = "wss://stream.data.alpaca.markets";
   static final String SIMULATOR_CLIENTS = "demo:demo:*";
+  static final String SIMULATOR_PUBLISHERS = "demo-publisher:demo:*";
 
   @Inject
   @ConfigProperty(name = "apca.api.key.id")
@@ -188,6 +189,20 @@ public class GatewayConfig {
   @Inject
   @ConfigProperty(name = "tickrelay.client.max-message-bytes", defaultValue = "262144")
   int clientMaxMessageBytes;
+
+  // publish API
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.publishers")
+  Optional<String> publishers;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.publish.max-bytes", defaultValue = "65536")
+  int publishMaxBytes;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.publish.per-second", defaultValue = "1000")
+  double publishPerSecond;
 
   /** No upstream account configured: the embedded simulator stands in for Alpaca. */
   public boolean simulatorMode() {
@@ -360,5 +375,25 @@ public class GatewayConfig {
 
   public int clientMaxMessageBytes() {
     return clientMaxMessageBytes;
+  }
+
+  // publish API
+
+  /**
+   * Internal producers allowed to publish, {@code key:secret:channel+channel} ({@code *} = any
+   * channel); nobody by default, {@code demo-publisher:demo:*} in simulator mode.
+   */
+  public Credentials publisherCredentials() {
+    return Credentials.parse(publishers.orElse(simulatorMode() ? SIMULATOR_PUBLISHERS : ""));
+  }
+
+  /** Largest request body the publish API reads; beyond it 413. */
+  public int publishMaxBytes() {
+    return publishMaxBytes;
+  }
+
+  /** Events one publisher may publish per second (a token bucket holding one second's worth). */
+  public double publishPerSecond() {
+    return publishPerSecond;
   }
 }
