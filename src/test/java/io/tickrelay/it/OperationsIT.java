@@ -49,7 +49,8 @@ class OperationsIT {
   private static final int PORT = Integer.getInteger("tickrelay.it.http.port", 9080);
   /** Every secret the gateway under test knows (arquillian.xml) and one a client tries. */
   private static final List<String> SECRETS =
-      List.of(FakeAlpaca.SECRET, "it-client-secret", "iex-secret", "Wr0ng-Guess-7731", "Half-Sent-5521");
+      List.of(FakeAlpaca.SECRET, "it-client-secret", "iex-secret", "Wr0ng-Guess-7731", "Half-Sent-5521",
+          "Sig-Client-Secret-3311", "Pub-Secret-4417", "Rate-Secret-9023", "Pub-Guess-8812");
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static FakeAlpaca upstream;
