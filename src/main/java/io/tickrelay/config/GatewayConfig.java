@@ -190,6 +190,14 @@ public class GatewayConfig {
   @ConfigProperty(name = "tickrelay.client.max-message-bytes", defaultValue = "262144")
   int clientMaxMessageBytes;
 
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.fanout-queue", defaultValue = "65536")
+  int clientFanoutQueue;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.batch-window", defaultValue = "PT0S")
+  Duration clientBatchWindow;
+
   // publish API
 
   @Inject
@@ -375,6 +383,14 @@ public class GatewayConfig {
 
   public int clientMaxMessageBytes() {
     return clientMaxMessageBytes;
+  }
+
+  public int clientFanoutQueue() {
+    return clientFanoutQueue;
+  }
+
+  public Duration clientBatchWindow() {
+    return clientBatchWindow;
   }
 
   // publish API
