@@ -50,7 +50,7 @@ class OperationsIT {
   /** Every secret the gateway under test knows (arquillian.xml) and one a client tries. */
   private static final List<String> SECRETS =
       List.of(FakeAlpaca.SECRET, "it-client-secret", "iex-secret", "Wr0ng-Guess-7731", "Half-Sent-5521",
-          "Sig-Client-Secret-3311", "Pub-Secret-4417", "Rate-Secret-9023", "Pub-Guess-8812");
+          "Sig-Client-Secret-3311", "Exec-Client-Secret-6620", "Pub-Secret-4417", "Rate-Secret-9023", "Pub-Guess-8812");
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static FakeAlpaca upstream;

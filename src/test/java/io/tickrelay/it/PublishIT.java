@@ -151,24 +151,36 @@ class PublishIT {
     return URI.create("ws://localhost:" + PORT + "/x/v1/channels");
   }
 
-  private static WsProbe subscriber(String key, String secret, String channel) throws Exception {
+  /** A client of {@code /x/v1/channels} that has sent its auth message. */
+  private static WsProbe client(String key, String secret) throws Exception {
     WsProbe probe = WsProbe.connect(channels());
     probe.awaitText("connected", WAIT);
     probe.send("{\"action\":\"auth\",\"key\":\"" + key + "\",\"secret\":\"" + secret + "\"}");
-    probe.awaitText("authenticated", WAIT);
-    probe.send("{\"action\":\"subscribe\",\"channels\":[\"" + channel + "\"]}");
     return probe;
+  }
+
+  private static String subscribe(WsProbe probe, String channel) throws Exception {
+    probe.send("{\"action\":\"subscribe\",\"channels\":[\"" + channel + "\"]}");
+    return probe.awaitText("\"T\":\"", WAIT);
   }
 
   @Test
   void aSignalReachesExactlyTheEntitledSubscribersOfItsChannel() throws Exception {
-    try (WsProbe signals = subscriber("signals-client", "Sig-Client-Secret-3311", "signals");
-        WsProbe executions = subscriber("it-client", "it-client-secret", "executions");
-        WsProbe unentitled = subscriber("iex-only", "iex-secret", "signals")) {
-      signals.awaitText("\"T\":\"subscription\"", WAIT);
-      executions.awaitText("\"T\":\"subscription\"", WAIT);
-      String refusal = unentitled.awaitText("\"T\":\"error\"", WAIT);
-      assertTrue(refusal.contains("\"code\":"), refusal);
+    try (WsProbe signals = client("signals-client", "Sig-Client-Secret-3311");
+        WsProbe executions = client("exec-client", "Exec-Client-Secret-6620");
+        WsProbe unentitled = client("iex-only", "iex-secret")) {
+      signals.awaitText("authenticated", WAIT);
+      executions.awaitText("authenticated", WAIT);
+      // no channel entitlement at all: refused at auth; channels/executions only: refused a
+      // subscribe to signals, and keeps its connection for executions
+      String noChannels = unentitled.awaitText("\"T\":\"error\"", WAIT);
+      assertTrue(noChannels.contains("\"code\":409"), noChannels);
+      String ack = subscribe(signals, "signals");
+      assertTrue(ack.contains("\"T\":\"subscription\"") && ack.contains("\"channels\":[\"signals\"]"), ack);
+      String refused = subscribe(executions, "signals");
+      assertTrue(refused.contains("\"T\":\"error\"") && refused.contains("\"code\":409"), refused);
+      String execAck = subscribe(executions, "executions");
+      assertTrue(execAck.contains("\"channels\":[\"executions\"]"), execAck);
 
       // refused requests first: none of them may reach anyone
       publish("signals", "[{\"bad\":\"first\"},3]");
@@ -183,13 +195,13 @@ class PublishIT {
 
       String buy = signals.awaitText("\"T\":\"x-event\"", WAIT);
       assertTrue(buy.contains("\"S\":\"signals\",\"p\":\"it-publisher\""), buy);
-      assertTrue(buy.contains("\"data\":{\"signal\":\"buy\",\"symbol\":\"AAPL\",\"note\":\"K\u00e4ufer \uD83D\uDE80\"}"), buy);
+      assertTrue(buy.contains(
+          "\"data\":{\"signal\":\"buy\",\"symbol\":\"AAPL\",\"note\":\"K\u00e4ufer \uD83D\uDE80\"}"), buy);
       String sell = buy.contains("\"sell\"") ? buy : signals.awaitText("\"sell\"", WAIT);
       assertTrue(sell.contains("\"size\":123456789012345678901234567890"), sell);
-      assertTrue(buy.indexOf("\"buy\"") < (buy.contains("\"sell\"") ? buy.indexOf("\"sell\"") : Integer.MAX_VALUE));
-      for (String frame : signals.received()) {
-        assertFalse(frame.contains("\"bad\""), "a refused request was published: " + frame);
-      }
+      String all = String.join("\n", signals.received());
+      assertTrue(all.indexOf("\"buy\"") < all.indexOf("\"sell\""), "in the order published: " + all);
+      assertFalse(all.contains("\"bad\""), "a refused request was published: " + all);
 
       // published after the signal on the same stream: once it arrives, the signal had its chance
       assertEquals(202, publish("executions", "{\"order\":\"o-9\"}").statusCode());
