@@ -3,24 +3,34 @@ package io.tickrelay.publish;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Why a publish request is answered with a 4xx instead of being published; the reason is safe to show. */
+/**
+ * Why a publish request is answered with a 4xx instead of being published; the reason is safe to
+ * show, and names no secret.
+ */
 final class PublishRefused extends Exception {
 
   private final int status;
   private final transient Duration retryAfter;
+  private final String publisher;
 
   PublishRefused(int status, String reason) {
-    this(status, reason, null);
+    this(status, reason, null, null);
   }
 
-  private PublishRefused(int status, String reason, Duration retryAfter) {
+  private PublishRefused(int status, String reason, Duration retryAfter, String publisher) {
     super(reason, null, false, false);
     this.status = status;
     this.retryAfter = retryAfter;
+    this.publisher = publisher;
   }
 
   static PublishRefused tooManyRequests(Duration retryAfter) {
-    return new PublishRefused(429, "publish rate exceeded", retryAfter);
+    return new PublishRefused(429, "publish rate exceeded", retryAfter, null);
+  }
+
+  /** The same refusal, for an authenticated publisher (for the log). */
+  PublishRefused by(String publisherKey) {
+    return new PublishRefused(status, getMessage(), retryAfter, publisherKey);
   }
 
   int status() {
@@ -30,5 +40,10 @@ final class PublishRefused extends Exception {
   /** For 429: when the same request would be admitted. */
   Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
+  }
+
+  /** The publisher's key once it authenticated; empty for a 401. */
+  Optional<String> publisher() {
+    return Optional.ofNullable(publisher);
   }
 }

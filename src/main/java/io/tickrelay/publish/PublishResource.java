@@ -1,11 +1,7 @@
 package io.tickrelay.publish;
 
-import io.tickrelay.config.Credential;
 import io.tickrelay.config.GatewayConfig;
 import io.tickrelay.marketdata.MarketDataReceived;
-import io.tickrelay.marketdata.MarketEvent;
-import io.tickrelay.marketdata.Published;
-import io.tickrelay.marketdata.Streams;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -18,18 +14,13 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * {@code POST /api/v1/publish/{channel}}: checks a producer's request completely (credentials,
- * channel, media type, size, JSON, rate) before anything is published, then publishes all its
- * events as one batch of the {@code published} stream, or nothing.
+ * {@code POST /api/v1/publish/{channel}}: hands the request to {@link PublishRequests} and turns
+ * the outcome into HTTP ({@code 202} with the count, or the refusal's status and reason).
  */
 @Path("v1/publish")
 @ApplicationScoped
@@ -37,85 +28,40 @@ public class PublishResource {
 
   private static final Logger LOG = Logger.getLogger(PublishResource.class.getName());
 
-  /** The feed name on {@link MarketDataReceived}: published events come from no upstream feed. */
-  static final String FEED = "internal";
-
   private static final JsonProvider JSON = JsonProvider.provider();
 
   @Inject GatewayConfig config;
   @Inject Event<MarketDataReceived> received;
 
-  Clock clock = Clock.systemUTC();
-  private Publishers publishers;
-  private int maxBytes;
+  private PublishRequests requests;
 
   @PostConstruct
   void load() {
-    publishers =
-        new Publishers(config.publisherCredentials(), config.publishPerSecond(), System::nanoTime);
-    maxBytes = config.publishMaxBytes();
+    requests = new PublishRequests(
+        new Publishers(config.publisherCredentials(), config.publishPerSecond(), System::nanoTime),
+        config.publishMaxBytes(),
+        Clock.systemUTC(),
+        received::fire);
   }
 
   @POST
   @Path("{channel}")
   public Response publish(
       @PathParam("channel") String channel, @Context HttpHeaders headers, InputStream body) {
-    String publisherKey = null;
     try {
-      Credential publisher =
-          publishers.authenticate(PublisherAuth.from(name -> headers.getHeaderString(name)));
-      publisherKey = publisher.key();
-      Payloads.checkChannel(channel);
-      Publishers.checkAllowed(publisher, channel);
-      checkMediaType(headers.getMediaType());
-      List<String> payloads = Payloads.events(read(body, headers.getLength()));
-      publishers.admit(publisher, payloads.size());
-      Instant now = clock.instant();
-      List<MarketEvent> events = new ArrayList<>(payloads.size());
-      for (String json : payloads) {
-        events.add(new Published(channel, publisher.key(), json, now));
-      }
-      received.fire(new MarketDataReceived(Streams.PUBLISHED, FEED, events));
-      LOG.fine(() -> "publisher " + publisher.key() + " published " + events.size() + " on " + channel);
-      return Response.accepted(accepted(channel, events.size()))
+      PublishRequests.Accepted accepted = requests.publish(
+          channel, headers::getHeaderString, headers.getMediaType(), headers.getLength(), body);
+      LOG.fine(() -> "publisher " + accepted.publisher() + " published " + accepted.events()
+          + " on " + accepted.channel());
+      return Response.accepted(accepted(accepted.channel(), accepted.events()))
           .type(MediaType.APPLICATION_JSON_TYPE)
           .build();
     } catch (PublishRefused refused) {
-      String who = publisherKey == null ? "an unauthenticated request" : "publisher " + publisherKey;
-      LOG.fine(() -> "publish refused with " + refused.status() + " for " + who + ": " + refused.getMessage());
+      LOG.fine(() -> "publish refused with " + refused.status() + " for "
+          + refused.publisher().map(key -> "publisher " + key).orElse("an unauthenticated request")
+          + ": " + refused.getMessage());
       return refusal(refused);
     }
-  }
-
-  private static void checkMediaType(MediaType type) throws PublishRefused {
-    boolean json = type != null
-        && type.isCompatible(MediaType.APPLICATION_JSON_TYPE)
-        && !type.isWildcardType()
-        && !type.isWildcardSubtype();
-    String charset = json ? type.getParameters().get(MediaType.CHARSET_PARAMETER) : null;
-    if (!json || (charset != null && !charset.equalsIgnoreCase("utf-8"))) {
-      throw new PublishRefused(415, "Content-Type must be application/json (UTF-8)");
-    }
-  }
-
-  /** At most {@code maxBytes}, judged by Content-Length first and by what actually arrives. */
-  private byte[] read(InputStream body, int contentLength) throws PublishRefused {
-    if (contentLength > maxBytes) {
-      throw tooLarge();
-    }
-    try {
-      byte[] bytes = body.readNBytes(maxBytes + 1);
-      if (bytes.length > maxBytes) {
-        throw tooLarge();
-      }
-      return bytes;
-    } catch (IOException broken) {
-      throw new PublishRefused(400, "request body could not be read");
-    }
-  }
-
-  private PublishRefused tooLarge() {
-    return new PublishRefused(413, "body larger than " + maxBytes + " bytes");
   }
 
   private static Response refusal(PublishRefused refused) {
