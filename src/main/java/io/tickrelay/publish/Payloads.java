@@ -6,6 +6,7 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonReaderFactory;
+import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonParser;
@@ -126,8 +127,9 @@ final class Payloads {
       throw new PublishRefused(400, "payload nested deeper than " + MAX_DEPTH);
     }
     if (value instanceof JsonObject object) {
-      for (JsonValue member : object.values()) {
-        checkDepth(member, depth + 1);
+      for (Map.Entry<String, JsonValue> member : object.entrySet()) {
+        checkUnicode(member.getKey());
+        checkDepth(member.getValue(), depth + 1);
       }
     } else if (value instanceof JsonArray array) {
       for (JsonValue element : array) {
@@ -135,6 +137,24 @@ final class Payloads {
       }
     } else if (value instanceof JsonNumber number) {
       checkNumber(number);
+    } else if (value instanceof JsonString string) {
+      checkUnicode(string.getString());
+    }
+  }
+
+  /**
+   * A JSON escape can spell half a surrogate pair, which no UTF-8 or msgpack string can carry:
+   * refused rather than turned into {@code ?} on the way out.
+   */
+  private static void checkUnicode(String text) throws PublishRefused {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new PublishRefused(400, "string with an unpaired surrogate (\\u" + Integer.toHexString(c) + ")");
+      }
     }
   }
 

@@ -77,6 +77,18 @@ class PayloadsTest {
     assertEquals(400, refused(farDeeper).status());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"s\":\"\\ud800\"}", "{\"s\":\"a\\udc00b\"}", "{\"\\ud83d\":1}",
+      "{\"s\":[\"\\ude80\\ud83d\"]}"})
+  void unpairedSurrogatesAre400(String body) {
+    assertTrue(refused(body).getMessage().startsWith("string with an unpaired surrogate"), body);
+  }
+
+  @Test
+  void escapedSurrogatePairsAreFine() throws PublishRefused {
+    assertEquals(List.of("{\"s\":\"\uD83D\uDE80\"}"), events("{\"s\":\"\\ud83d\\ude80\"}"));
+  }
+
   @Test
   void invalidUtf8Is400() {
     byte[] latin1 = "{\"s\":\"K\u00e4ufer\"}".getBytes(StandardCharsets.ISO_8859_1);
