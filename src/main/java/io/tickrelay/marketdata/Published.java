@@ -1,6 +1,7 @@
 package io.tickrelay.marketdata;
 
 import java.time.Instant;
+import java.util.regex.Pattern;
 
 /**
  * An event an internal producer published on a gateway channel (signals, executions...);
@@ -8,6 +9,9 @@ import java.time.Instant;
  */
 public record Published(String channelName, String publisher, String json, Instant timestamp)
     implements MarketEvent {
+
+  /** A channel's name, as published to and subscribed: lower case, digits, {@code . _ -}, up to 64. */
+  public static final Pattern CHANNEL_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
   @Override
   public String symbol() {

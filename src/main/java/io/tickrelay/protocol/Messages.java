@@ -244,8 +244,10 @@ final class Messages {
         throw new ProtocolException(AlpacaError.INVALID_SYNTAX, "channel value is not a list");
       }
       List<String> checked = new ArrayList<>(list.size());
+      // published channels are named by their producers in lower case, not tickers
+      Pattern names = Channel.PUBLISHED.wireName().equals(entry.getKey()) ? Published.CHANNEL_NAME : SYMBOL;
       for (Object symbol : list) {
-        if (!(symbol instanceof String s) || !(s.equals(Interest.WILDCARD) || SYMBOL.matcher(s).matches())) {
+        if (!(symbol instanceof String s) || !(s.equals(Interest.WILDCARD) || names.matcher(s).matches())) {
           throw new ProtocolException(AlpacaError.INVALID_SYNTAX, "invalid symbol");
         }
         checked.add(s);

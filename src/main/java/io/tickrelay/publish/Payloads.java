@@ -1,5 +1,6 @@
 package io.tickrelay.publish;
 
+import io.tickrelay.marketdata.Published;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonConfig;
 import jakarta.json.JsonNumber;
@@ -28,8 +29,7 @@ import java.util.regex.Pattern;
  */
 final class Payloads {
 
-  /** Channel names clients subscribe to: lower case, digits, {@code . _ -}, at most 64. */
-  static final Pattern CHANNEL = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+  static final Pattern CHANNEL = Published.CHANNEL_NAME;
 
   /** Deep enough for any event document; shallow enough for every client's decoder. */
   static final int MAX_DEPTH = 32;
