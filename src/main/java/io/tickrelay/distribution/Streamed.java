@@ -1,7 +1,10 @@
 package io.tickrelay.distribution;
 
+import io.tickrelay.marketdata.CryptoTrade;
 import io.tickrelay.marketdata.MarketEvent;
+import io.tickrelay.marketdata.Published;
 import io.tickrelay.marketdata.Trade;
+import io.tickrelay.marketdata.TradeUpdate;
 import io.tickrelay.protocol.GatewayMessages;
 import io.tickrelay.protocol.WireFormat;
 
@@ -23,9 +26,13 @@ final class Streamed {
   Streamed(long seq, MarketEvent event) {
     this.seq = seq;
     this.event = event;
-    // trades are never conflated; a bar's kind (minute, daily, updated) is part of its key
+    // trades, trade updates and published events are never conflated (each one matters, not
+    // only the latest); a bar's kind (minute, daily, updated) is part of its key
     this.key =
         event instanceof Trade
+                || event instanceof CryptoTrade
+                || event instanceof TradeUpdate
+                || event instanceof Published
             ? null
             : new ConflationKey(event.getClass(), event.channel(), event.symbol());
     java.time.Instant t = event.timestamp();
