@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickrelay.testing.WsProbe;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,12 +15,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.value.Value;
+import org.msgpack.value.ValueFactory;
 
 /**
  * The publish API on a real Open Liberty, black box: producers POST events, entitled
@@ -162,6 +168,51 @@ class PublishIT {
   private static String subscribe(WsProbe probe, String channel) throws Exception {
     probe.send("{\"action\":\"subscribe\",\"channels\":[\"" + channel + "\"]}");
     return probe.awaitText("\"T\":\"", WAIT);
+  }
+
+  private static List<String> types(byte[] frame) {
+    List<String> types = new ArrayList<>();
+    try (MessageUnpacker in = MessagePack.newDefaultUnpacker(frame)) {
+      for (Value element : in.unpackValue().asArrayValue()) {
+        types.add(element.asMapValue().map().get(ValueFactory.newString("T")).toString());
+      }
+    } catch (IOException | RuntimeException notAnArrayOfMaps) {
+      types.add("?");
+    }
+    return types;
+  }
+
+  @Test
+  void aMsgpackSubscriberWithSequenceNumbersGetsTheEventAsAMap() throws Exception {
+    try (WsProbe packed = WsProbe.connect(channels(), Map.of("Content-Type", "application/msgpack"))) {
+      packed.awaitBinary(f -> types(f).contains("success"), WAIT);
+      packed.send("{\"action\":\"auth\",\"key\":\"signals-client\",\"secret\":\"Sig-Client-Secret-3311\"}");
+      packed.awaitBinary(f -> types(f).contains("success"), WAIT);
+      packed.send("{\"action\":\"x-options\",\"sequence\":true}");
+      packed.awaitBinary(f -> types(f).contains("x-options"), WAIT);
+      packed.send("{\"action\":\"subscribe\",\"channels\":[\"signals\"]}");
+      packed.awaitBinary(f -> types(f).contains("subscription"), WAIT);
+
+      assertEquals(202, publish("signals",
+          "{\"signal\":\"hold\",\"legs\":[{\"qty\":3},{\"qty\":-1.5}],\"id\":18446744073709551615}").statusCode());
+      byte[] frame = packed.awaitBinary(f -> types(f).contains("x-event"), WAIT);
+      Value event;
+      try (MessageUnpacker in = MessagePack.newDefaultUnpacker(frame)) {
+        event = in.unpackValue().asArrayValue().get(0);
+      }
+      List<String> keys = new ArrayList<>();
+      event.asMapValue().keySet().forEach(k -> keys.add(k.asStringValue().asString()));
+      assertEquals(List.of("T", "S", "p", "t", "data", "x-seq"), keys);
+      Map<Value, Value> fields = event.asMapValue().map();
+      assertEquals(-1, fields.get(ValueFactory.newString("t")).asExtensionValue().getType());
+      assertTrue(fields.get(ValueFactory.newString("x-seq")).asIntegerValue().asLong() > 0);
+      Map<Value, Value> data = fields.get(ValueFactory.newString("data")).asMapValue().map();
+      assertEquals("hold", data.get(ValueFactory.newString("signal")).asStringValue().asString());
+      assertEquals(3, data.get(ValueFactory.newString("legs")).asArrayValue().get(0).asMapValue()
+          .map().get(ValueFactory.newString("qty")).asIntegerValue().asInt());
+      assertEquals("18446744073709551615",
+          data.get(ValueFactory.newString("id")).asIntegerValue().asBigInteger().toString());
+    }
   }
 
   @Test
