@@ -233,7 +233,7 @@ public final class UpstreamConnection {
       }
       session = opened;
       transition(UpstreamState.AUTHENTICATING, "handshake done, authenticating");
-      authDeadline = tasks.schedule(() -> failed(attempt, ErrorStrategies.authTimeout(),
+      authDeadline = tasks.schedule(() -> failed(attempt, protocol.authTimeout(),
           "not authenticated within " + settings.authTimeout()), settings.authTimeout());
       first = conversation.opened();
     }
