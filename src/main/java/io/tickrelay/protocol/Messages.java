@@ -36,6 +36,9 @@ final class Messages {
    * {@code x-seq}, last so that {@code T} stays first (docs/PROTOCOL.md, extensions).
    */
   static void writeEvent(MessageWriter w, MarketEvent event, long seq) {
+    if (CryptoMessages.writeEvent(w, event, seq)) {
+      return;
+    }
     int extra = seq >= 0 ? 1 : 0;
     // Java 17: no pattern matching in switch yet, hence the instanceof chain
     if (event instanceof Trade t) {
@@ -83,13 +86,13 @@ final class Messages {
     }
   }
 
-  private static void writeSeq(MessageWriter w, long seq) {
+  static void writeSeq(MessageWriter w, long seq) {
     if (seq >= 0) {
       w.integerField("x-seq", seq);
     }
   }
 
-  private static String barType(Bar.Kind kind) {
+  static String barType(Bar.Kind kind) {
     return switch (kind) {
       case MINUTE -> "b";
       case DAILY -> "d";
@@ -114,6 +117,15 @@ final class Messages {
     w.field("msg", error.message());
     w.endMap();
     w.endArray();
+  }
+
+  /** The acknowledgement of the stream family: crypto keys, or the stock ones. */
+  static void writeSubscription(MessageWriter w, Interest interest, AssetClass assetClass) {
+    if (assetClass == AssetClass.CRYPTO) {
+      CryptoMessages.writeSubscription(w, interest);
+    } else {
+      writeSubscription(w, interest);
+    }
   }
 
   /** Stock acknowledgement keys in Alpaca's order; imbalances only when used (§1.4). */
@@ -245,7 +257,9 @@ final class Messages {
     return Interest.of(symbols);
   }
 
-  static List<ServerMessage> readServer(Object tree) throws ProtocolException {
+  /** The elements of a server frame, data records read as {@code assetClass} defines them. */
+  static List<ServerMessage> readServer(Object tree, AssetClass assetClass)
+      throws ProtocolException {
     if (!(tree instanceof List<?> list)) {
       throw new ProtocolException(AlpacaError.INVALID_SYNTAX, "frame is not an array");
     }
@@ -254,17 +268,28 @@ final class Messages {
       if (!(element instanceof Map<?, ?> map) || !(map.get("T") instanceof String type)) {
         throw new ProtocolException(AlpacaError.INVALID_SYNTAX, "element without T");
       }
-      messages.add(readServerMessage(type, map));
+      messages.add(readServerMessage(type, map, assetClass));
     }
     return messages;
   }
 
-  private static ServerMessage readServerMessage(String type, Map<?, ?> m) {
+  private static ServerMessage readServerMessage(String type, Map<?, ?> m, AssetClass assetClass) {
     try {
+      switch (type) {
+        case "success":
+          return new ServerMessage.Success(str(m, "msg"));
+        case "error":
+          return new ServerMessage.Failure((int) lng(m, "code"), str(m, "msg"));
+        case "subscription":
+          return new ServerMessage.SubscriptionState(readAck(m));
+        default:
+          break;
+      }
+      if (assetClass == AssetClass.CRYPTO) {
+        MarketEvent event = CryptoMessages.readEvent(type, m);
+        return event == null ? new ServerMessage.Unmodelled(type) : new ServerMessage.Data(event);
+      }
       return switch (type) {
-        case "success" -> new ServerMessage.Success(str(m, "msg"));
-        case "error" -> new ServerMessage.Failure((int) lng(m, "code"), str(m, "msg"));
-        case "subscription" -> new ServerMessage.SubscriptionState(readAck(m));
         case "t" -> new ServerMessage.Data(
             new Trade(str(m, "S"), lng(m, "i"), str(m, "x"), dbl(m, "p"), lng(m, "s"),
                 TreeValues.instant(m.get("t")), strs(m, "c"), str(m, "z")));
@@ -283,7 +308,7 @@ final class Messages {
     }
   }
 
-  private static Bar.Kind barKind(String type) {
+  static Bar.Kind barKind(String type) {
     return switch (type) {
       case "d" -> Bar.Kind.DAILY;
       case "u" -> Bar.Kind.UPDATED;
@@ -301,17 +326,17 @@ final class Messages {
     return Interest.of(symbols);
   }
 
-  private static String str(Map<?, ?> m, String key) {
+  static String str(Map<?, ?> m, String key) {
     Object value = m.get(key);
     return value == null ? "" : (String) value;
   }
 
-  private static double dbl(Map<?, ?> m, String key) {
+  static double dbl(Map<?, ?> m, String key) {
     Object value = m.get(key);
     return value == null ? 0 : ((Number) value).doubleValue();
   }
 
-  private static long lng(Map<?, ?> m, String key) {
+  static long lng(Map<?, ?> m, String key) {
     Object value = m.get(key);
     return value == null ? 0 : ((Number) value).longValue();
   }
