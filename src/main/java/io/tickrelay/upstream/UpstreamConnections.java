@@ -1,5 +1,6 @@
 package io.tickrelay.upstream;
 
+import io.tickrelay.alpaca.AlpacaProtocol;
 import io.tickrelay.config.GatewayConfig;
 import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.FeedSelected;
@@ -51,7 +52,7 @@ public class UpstreamConnections {
       LOG.info("Upstream is Alpaca at " + SafeUrl.of(config.alpacaStreamUrl()) + " with key " + config.upstreamKeyId());
     }
     Tasks tasks = managedTasks.tasksVia(managedTasks); // the injected proxy: @Asynchronous applies
-    registry = new UpstreamRegistry(key -> new UpstreamConnection(
+    registry = new UpstreamRegistry(key -> new UpstreamConnection(AlpacaProtocol.stocks(),
         settings("alpaca-stocks"), transport, tasks, new CdiListener(), Clock.systemUTC()));
     stocks = new UpstreamKey("alpaca", config.upstreamKeyId(), "stocks");
     if (config.upstreamKeepWarm()) {

@@ -94,11 +94,6 @@ public record UpstreamSettings(
         SilenceCheck.OFF, Duration.ofMinutes(15), 3);
   }
 
-  /** The stream URL for a stock feed: {@code {base}/v2/{feed}} (Alpaca docs, streaming-market-data). */
-  URI feedUrl(String feed) {
-    return URI.create(baseUrl + "/v2/" + feed);
-  }
-
   @Override
   public String toString() {
     return "UpstreamSettings[name=" + name + ", baseUrl=" + baseUrl + ", feeds=" + feeds + "]";
