@@ -189,6 +189,10 @@ public class GatewayConfig {
   @ConfigProperty(name = "tickrelay.client.max-message-bytes", defaultValue = "262144")
   int clientMaxMessageBytes;
 
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.fanout-queue", defaultValue = "65536")
+  int clientFanoutQueue;
+
   /** No upstream account configured: the embedded simulator stands in for Alpaca. */
   public boolean simulatorMode() {
     return apiKeyId.isEmpty();
@@ -360,5 +364,9 @@ public class GatewayConfig {
 
   public int clientMaxMessageBytes() {
     return clientMaxMessageBytes;
+  }
+
+  public int clientFanoutQueue() {
+    return clientFanoutQueue;
   }
 }
