@@ -21,16 +21,6 @@ import java.util.Map;
  */
 final class CryptoMessages {
 
-  /** Acknowledgement keys in the order of Alpaca's crypto example; no corrections, no cancelErrors. */
-  private static final List<Channel> ACK_ORDER =
-      List.of(
-          Channel.TRADES,
-          Channel.QUOTES,
-          Channel.ORDERBOOKS,
-          Channel.BARS,
-          Channel.UPDATED_BARS,
-          Channel.DAILY_BARS);
-
   private CryptoMessages() {}
 
   /** Writes a crypto record and returns true, or returns false for any other event. */
@@ -101,15 +91,7 @@ final class CryptoMessages {
 
   /** {@code [{"T":"subscription","trades":[],"quotes":[],"orderbooks":[],"bars":[...],...}]}. */
   static void writeSubscription(MessageWriter w, Interest interest) {
-    w.arrayHeader(1);
-    w.mapHeader(1 + ACK_ORDER.size());
-    w.field("T", "subscription");
-    for (Channel channel : ACK_ORDER) {
-      var symbols = interest.symbols(channel);
-      w.strings(channel.wireName(), symbols, symbols.size());
-    }
-    w.endMap();
-    w.endArray();
+    Messages.writeSubscription(w, interest, Channel.CRYPTO);
   }
 
   /** A crypto data record, or null for a type that is not one (control messages are shared). */

@@ -145,12 +145,25 @@ final class Messages {
     w.endArray();
   }
 
-  /** An acknowledgement with exactly {@code keys}, in channel order, and no trade companions. */
+  /**
+   * The order acknowledgement keys appear in: Alpaca's stock order, with {@code orderbooks} after
+   * {@code quotes} as in Alpaca's crypto example (upstream-protocols.md §1.4).
+   */
+  private static final List<Channel> ACK_ORDER = ackOrder();
+
+  private static List<Channel> ackOrder() {
+    List<Channel> order = new ArrayList<>(List.of(Channel.values()));
+    order.remove(Channel.ORDERBOOKS);
+    order.add(order.indexOf(Channel.QUOTES) + 1, Channel.ORDERBOOKS);
+    return List.copyOf(order);
+  }
+
+  /** An acknowledgement with exactly {@code keys}, in Alpaca's order, and no trade companions. */
   static void writeSubscription(MessageWriter w, Interest interest, Set<Channel> keys) {
     w.arrayHeader(1);
     w.mapHeader(1 + keys.size());
     w.field("T", "subscription");
-    for (Channel channel : Channel.values()) {
+    for (Channel channel : ACK_ORDER) {
       if (keys.contains(channel)) {
         writeSymbols(w, channel.wireName(), interest.symbols(channel));
       }

@@ -42,8 +42,8 @@ public interface WireCodec {
   byte[] subscription(Interest interest, AssetClass assetClass);
 
   /**
-   * The full subscription state with exactly these channel keys, each present even when empty
-   * (crypto: trades, quotes, orderbooks, bars, updatedBars, dailyBars, upstream-protocols.md §1.4;
+   * The full subscription state with exactly these channel keys, each present even when empty, in
+   * Alpaca's order (crypto: trades, quotes, orderbooks, bars, updatedBars, dailyBars, upstream-protocols.md §1.4;
    * the gateway's published channels: channels).
    */
   byte[] subscription(Interest interest, Set<Channel> keys);
