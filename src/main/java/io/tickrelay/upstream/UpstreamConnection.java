@@ -135,7 +135,7 @@ public final class UpstreamConnection {
 
   public synchronized UpstreamStatus status() {
     return new UpstreamStatus(
-        settings.name(), protocol.provider(), SafeUrl.of(protocol.target(settings.baseUrl(), feed(), demand).uri()),
+        settings.name(), protocol.provider(), protocol.stream(), SafeUrl.of(protocol.target(settings.baseUrl(), feed(), demand).uri()),
         feeds.all(), feed(), feeds.reason(), state, since, reason, figures.escalated, figures.lastMessageAt,
         figures.pingRoundTrip, figures.messagesIn, figures.bytesIn, figures.reconnects,
         figures.consecutiveFailures, figures.slowClientDisconnects, figures.lastError,
@@ -551,7 +551,8 @@ public final class UpstreamConnection {
     reason = why;
     LOG.info(() -> settings.name() + ": " + from + " -> " + to + " (" + why + ")");
     try {
-      listener.stateChanged(new UpstreamStateChanged(settings.name(), from, to, since, why));
+      listener.stateChanged(new UpstreamStateChanged(
+          settings.name(), protocol.provider(), protocol.stream(), from, to, since, why));
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, settings.name() + ": state listener failed", e);
     }

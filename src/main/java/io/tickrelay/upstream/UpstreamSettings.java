@@ -65,6 +65,26 @@ public record UpstreamSettings(
         reprobeInterval, escalateAfter, source);
   }
 
+  /**
+   * These timings for another upstream: its name (logs, status), base URL, feed chain and start
+   * credentials; the credential source is reset to the fixed pair until {@link
+   * #withCredentialSource} sets one.
+   */
+  public UpstreamSettings forUpstream(
+      String upstreamName, URI upstreamBaseUrl, List<String> upstreamFeeds, String upstreamKeyId,
+      String upstreamSecret) {
+    return new UpstreamSettings(upstreamName, upstreamBaseUrl, upstreamFeeds, upstreamKeyId,
+        upstreamSecret, authTimeout, backoff, connectionLimitWait, throttledFloor, pingInterval,
+        pongTimeout, silenceWindow, silenceCheck, reprobeInterval, escalateAfter);
+  }
+
+  /** The same settings with another silence rule (crypto trades around the clock, say). */
+  public UpstreamSettings withSilenceCheck(SilenceCheck check) {
+    return new UpstreamSettings(name, baseUrl, feeds, keyId, secret, authTimeout, backoff,
+        connectionLimitWait, throttledFloor, pingInterval, pongTimeout, silenceWindow, check,
+        reprobeInterval, escalateAfter, credentials);
+  }
+
   /** When a quiet connection counts as stalled. */
   public enum SilenceCheck {
     ALWAYS,
