@@ -198,6 +198,10 @@ public class GatewayConfig {
   @ConfigProperty(name = "tickrelay.client.fanout-queue", defaultValue = "65536")
   int clientFanoutQueue;
 
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.batch-window", defaultValue = "PT0S")
+  Duration clientBatchWindow;
+
   /** No upstream account configured: the embedded simulator stands in for Alpaca. */
   public boolean simulatorMode() {
     return apiKeyId.isEmpty();
@@ -389,5 +393,9 @@ public class GatewayConfig {
 
   public int clientFanoutQueue() {
     return clientFanoutQueue;
+  }
+
+  public Duration clientBatchWindow() {
+    return clientBatchWindow;
   }
 }
