@@ -1,6 +1,5 @@
 package io.tickrelay.upstream;
 
-import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.Interest;
@@ -9,10 +8,6 @@ import io.tickrelay.marketdata.MarketEvent;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
-import jakarta.websocket.Endpoint;
-import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.MessageHandler;
-import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.net.URI;
@@ -20,12 +15,10 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,8 +28,10 @@ import java.util.logging.Logger;
  * and re-probe feeds, and reconnect with backoff whatever goes wrong; the provider's wire format is
  * its {@link UpstreamProtocol}'s. State changes happen under this object's lock; network calls
  * never do. Each connection attempt has a generation number so that callbacks of an abandoned
- * attempt change nothing. It is long because the lifecycle is one story; counters live in {@link
- * ConnectionFigures}, feeds in {@link FeedChain}, unanswered requests in {@link InFlightRequests}.
+ * attempt change nothing. It is long because the lifecycle is one story told under one lock; the
+ * parts that need no lock of their own live apart: counters in {@link ConnectionFigures}, feeds in
+ * {@link FeedChain}, demand and requests in {@link HeldSubscriptions}, delays in {@link RetryDelay},
+ * pacing in {@link PacedSender}, callbacks in {@link AttemptEndpoint}.
  */
 public final class UpstreamConnection {
 
@@ -53,25 +48,23 @@ public final class UpstreamConnection {
   private final FeedChain feeds;
   private final FreshCredentials credentials;
   private final PacedSender sender;
+  private final RetryDelay retry;
 
   private UpstreamState state = UpstreamState.DISCONNECTED;
   private Instant since;
   private String reason = "not started";
   private int generation;
   private UpstreamProtocol.Conversation conversation;
-  /** The demand the connect URL already subscribed (URL-carried streams). */
-  private Interest carried = Interest.none();
   private Session session;
   private ScheduledFuture<?> pending;
   private ScheduledFuture<?> authDeadline;
   private ScheduledFuture<?> keepalive;
   private ScheduledFuture<?> pongDeadline;
   private ScheduledFuture<?> reprobe;
+  private ScheduledFuture<?> aged;
   private Instant pingSentAt;
   private boolean dataSinceConnect;
-  /** What clients want: the full union of demand, re-sent after every reconnect. */
-  private Interest demand = Interest.none();
-  private final InFlightRequests inFlight = new InFlightRequests();
+  private final HeldSubscriptions held;
 
   public UpstreamConnection(
       UpstreamProtocol protocol,
@@ -85,6 +78,8 @@ public final class UpstreamConnection {
     this.feeds = new FeedChain(settings.feeds());
     this.credentials = new FreshCredentials(settings);
     this.sender = new PacedSender(settings.name(), protocol.controlPace(), tasks, clock);
+    this.retry = new RetryDelay(settings);
+    this.held = new HeldSubscriptions(settings.name(), protocol, figures, feeds::current);
     this.transport = transport;
     this.tasks = tasks;
     this.listener = listener;
@@ -121,21 +116,18 @@ public final class UpstreamConnection {
   public void demand(DemandChanged change) {
     Session live;
     int attempt;
-    List<Frame> requests = List.of();
+    List<Frame> requests;
     synchronized (this) {
-      demand = demand.plus(change.added()).minus(change.removed());
       live = state == UpstreamState.CONNECTED ? session : null;
       attempt = generation;
-      if (live != null) {
-        requests = requestsFor(change.added(), change.removed());
-      }
+      requests = held.change(change, live != null);
     }
     send(live, attempt, requests);
   }
 
   public synchronized UpstreamStatus status() {
     return new UpstreamStatus(
-        settings.name(), protocol.provider(), protocol.stream(), SafeUrl.of(protocol.target(settings.baseUrl(), feed(), demand).uri()),
+        settings.name(), protocol.provider(), protocol.stream(), SafeUrl.of(protocol.target(settings.baseUrl(), feed(), held.demand()).uri()),
         feeds.all(), feed(), feeds.reason(), state, since, reason, figures.escalated, figures.lastMessageAt,
         figures.pingRoundTrip, figures.messagesIn, figures.bytesIn, figures.reconnects,
         figures.consecutiveFailures, figures.slowClientDisconnects, figures.lastError,
@@ -144,7 +136,7 @@ public final class UpstreamConnection {
   }
 
   public synchronized Interest currentDemand() {
-    return demand;
+    return held.demand();
   }
 
   /** Applies a transition if the state machine allows it; an illegal one is a bug, logged and refused. */
@@ -158,27 +150,6 @@ public final class UpstreamConnection {
 
   private String feed() {
     return feeds.current();
-  }
-
-  /** Under the lock: the protocol's frames for a delta, minus dropped channels, remembered in flight. */
-  private List<Frame> requestsFor(Interest added, Interest removed) {
-    List<Frame> frames = new ArrayList<>();
-    for (SubscriptionRequest request : protocol.requests(offered(added), offered(removed))) {
-      inFlight.sent(request);
-      frames.add(request.frame());
-    }
-    return frames;
-  }
-
-  /** The part of {@code interest} on channels the current feed has not refused. */
-  private Interest offered(Interest interest) {
-    Interest kept = Interest.none();
-    for (Channel channel : interest.channels()) {
-      if (!figures.dropped(feed(), channel)) {
-        kept = kept.plus(Interest.of(Map.of(channel, interest.symbols(channel))));
-      }
-    }
-    return kept;
   }
 
   private void scheduleConnect(Duration delay) {
@@ -197,9 +168,9 @@ public final class UpstreamConnection {
         return; // superseded: never two attempts in flight for one connection
       }
       attempt = ++generation;
-      UpstreamProtocol.Target target = protocol.target(settings.baseUrl(), feed(), demand);
+      UpstreamProtocol.Target target = protocol.target(settings.baseUrl(), feed(), held.demand());
       uri = target.uri();
-      carried = target.carried();
+      held.connecting(target.carried());
       conversation = protocol.conversation(current);
       figures.nextAttemptAt = null;
       transition(UpstreamState.CONNECTING, "connecting to " + SafeUrl.of(uri));
@@ -210,7 +181,7 @@ public final class UpstreamConnection {
       config.configurator(headers);
     }
     try {
-      Session opened = transport.connect(new Listener(attempt), config.build(), uri);
+      Session opened = transport.connect(endpoint(attempt), config.build(), uri);
       synchronized (this) {
         if (attempt != generation) { // stopped or failed while the handshake ran
           closeQuietly(opened, CloseReason.CloseCodes.NORMAL_CLOSURE, "superseded");
@@ -232,7 +203,7 @@ public final class UpstreamConnection {
       }
       session = opened;
       transition(UpstreamState.AUTHENTICATING, "handshake done, authenticating");
-      authDeadline = tasks.schedule(() -> failed(attempt, ErrorStrategies.authTimeout(),
+      authDeadline = tasks.schedule(() -> failed(attempt, protocol.authTimeout(),
           "not authenticated within " + settings.authTimeout()), settings.authTimeout());
       first = conversation.opened();
     }
@@ -268,11 +239,11 @@ public final class UpstreamConnection {
       LOG.warning(() -> settings.name() + ": unreadable upstream frame ignored: " + e.getMessage());
       return;
     }
-    Map<String, List<MarketEvent>> events = new LinkedHashMap<>();
+    Map<String, FrameBatch> batches = new LinkedHashMap<>();
     for (Inbound item : items) {
       if (item instanceof Inbound.Data data) {
         String stream = data.stream() == null ? protocol.stream() : data.stream();
-        events.computeIfAbsent(stream, s -> new ArrayList<>()).add(data.event());
+        batches.computeIfAbsent(stream, s -> new FrameBatch()).add(data);
       } else if (item instanceof Inbound.AuthProgress progress) {
         UpstreamProtocol.Step next;
         synchronized (this) {
@@ -288,7 +259,7 @@ public final class UpstreamConnection {
         onAck(attempt, ack);
       }
     }
-    events.forEach((stream, list) -> onData(attempt, stream, list));
+    batches.forEach((stream, batch) -> onData(attempt, stream, batch));
   }
 
   /** Decodes one frame; a protocol hook that may fail on bad input. */
@@ -297,7 +268,8 @@ public final class UpstreamConnection {
     List<Inbound> decode() throws UnreadableFrame;
   }
 
-  private void onData(int attempt, String stream, List<MarketEvent> events) {
+  private void onData(int attempt, String stream, FrameBatch batch) {
+    List<MarketEvent> events = batch.events;
     String feed;
     synchronized (this) {
       if (attempt != generation) {
@@ -315,7 +287,7 @@ public final class UpstreamConnection {
       }
       feed = feed();
     }
-    listener.received(new MarketDataReceived(stream, feed, events));
+    listener.received(new MarketDataReceived(stream, feed, events), batch.identities);
   }
 
   private void becomeLive(int attempt) {
@@ -332,18 +304,44 @@ public final class UpstreamConnection {
       figures.lastDataAt = clock.instant();
       feeds.live();
       transition(UpstreamState.CONNECTED, "authenticated on feed " + feed());
-      inFlight.clear();
-      restore = requestsFor(demand.minus(carried), carried.minus(demand));
+      restore = held.restore();
       selected = new FeedSelected(protocol.stream(), settings.name(), feed(), feeds.reason(), clock.instant());
       keepalive = tasks.scheduleRepeating(() -> ping(attempt), settings.pingInterval());
       if (feeds.onFallback() && !settings.reprobeInterval().isZero()) {
         reprobe = tasks.schedule(() -> reprobe(attempt), settings.reprobeInterval());
       }
+      Duration maxAge = protocol.maxSessionAge();
+      if (!maxAge.isZero()) {
+        aged = tasks.schedule(() -> aged(attempt), maxAge);
+      }
     }
     LOG.info(() -> settings.name() + ": live on feed " + selected.feed() + " (" + selected.reason()
-        + "), restoring " + demand.symbolCount() + " subscriptions");
+        + "), restoring " + held.demand().symbolCount() + " subscriptions");
     listener.feedSelected(selected);
     send(current, attempt, restore);
+    settleIfDone(attempt);
+  }
+
+  /** Live and every subscription request answered: tells the listener once per session. */
+  private void settleIfDone(int attempt) {
+    synchronized (this) {
+      if (attempt != generation || state != UpstreamState.CONNECTED || !held.settleNow()) {
+        return;
+      }
+    }
+    listener.settled();
+  }
+
+  /** The session reached the protocol's maximum age: the owner replaces it (make-before-break). */
+  private void aged(int attempt) {
+    synchronized (this) {
+      if (attempt != generation || state != UpstreamState.CONNECTED) {
+        return;
+      }
+    }
+    LOG.info(() -> settings.name() + ": session reached its maximum age " + protocol.maxSessionAge()
+        + "; a replacement is due");
+    listener.sessionAged();
   }
 
   private void onFailure(int attempt, Inbound.ProviderError failure) {
@@ -357,23 +355,14 @@ public final class UpstreamConnection {
   }
 
   /** A subscription request was refused (Alpaca 405) or named a channel the feed lacks (410). */
-  private synchronized void rejected(int attempt, ErrorStrategies.ErrorStrategy row, String what, Object id) {
-    if (attempt != generation) {
-      return;
-    }
-    SubscriptionRequest answered = inFlight.answered(id);
-    Interest request = answered == null ? null : answered.subject();
-    figures.lastError = new UpstreamStatus.LastError(row.code(), what, row.meaning(), row.remedy(), clock.instant());
-    if (row.reaction() == FailureReaction.DROP_CHANNEL && request != null) {
-      for (Channel channel : request.channels()) {
-        figures.drop(feed(), channel);
-        LOG.warning(settings.name() + ": feed " + feed() + " does not offer " + channel.wireName()
-            + " (" + what + "); no longer requested there");
+  private void rejected(int attempt, ErrorStrategies.ErrorStrategy row, String what, Object id) {
+    synchronized (this) {
+      if (attempt != generation) {
+        return;
       }
-    } else {
-      LOG.warning(settings.name() + ": " + what + "; the provider keeps the previous subscriptions"
-          + (request == null ? "" : ", refused: " + request));
+      held.refused(row, what, id, clock.instant());
     }
+    settleIfDone(attempt);
   }
 
   private void onAck(int attempt, Inbound.Ack ack) {
@@ -381,16 +370,9 @@ public final class UpstreamConnection {
       if (attempt != generation) {
         return;
       }
-      inFlight.answered(ack.id());
-      if (!inFlight.isEmpty() || ack.state() == null) {
-        return; // later requests are still on their way; the last acknowledgement settles it
-      }
-      Interest acknowledged = ack.state();
-      Interest expected = offered(demand);
-      if (!acknowledged.equals(expected)) {
-        LOG.warning(settings.name() + ": upstream holds " + acknowledged + " but demand is " + expected);
-      }
+      held.acked(ack);
     }
+    settleIfDone(attempt);
   }
 
   private void ping(int attempt) {
@@ -404,7 +386,7 @@ public final class UpstreamConnection {
       Instant now = clock.instant();
       Duration quiet = Duration.between(figures.lastDataAt, now);
       if (!settings.silenceWindow().isZero()
-          && !demand.isEmpty()
+          && !held.demand().isEmpty()
           && quiet.compareTo(settings.silenceWindow()) > 0
           && SilenceRule.applies(settings.silenceCheck(), now)) {
         stall = "no data for " + quiet.toMillis() + " ms (silence window " + settings.silenceWindow() + ")";
@@ -489,12 +471,8 @@ public final class UpstreamConnection {
       cancelTimers();
       toClose = session;
       session = null;
-      Duration delay = nextDelay(row, why);
-      UpstreamState next =
-          row.reaction() == FailureReaction.RECONNECT_SLOWLY || delay.equals(settings.backoff().max())
-              && row.reaction() == FailureReaction.NEXT_FEED
-              ? UpstreamState.ERROR
-              : UpstreamState.BACKING_OFF;
+      Duration delay = retry.after(row, why, figures, feeds, clock.instant());
+      UpstreamState next = retry.stateAfter(row, delay);
       if (!figures.escalated && figures.consecutiveFailures >= settings.escalateAfter()) {
         figures.escalated = true;
         LOG.severe(settings.name() + ": ESCALATED after " + figures.consecutiveFailures
@@ -506,38 +484,6 @@ public final class UpstreamConnection {
       scheduleConnect(delay);
     }
     closeQuietly(toClose, CloseReason.CloseCodes.GOING_AWAY, "reconnecting");
-  }
-
-  /** Under the lock: records the failure and returns how long to wait before the next attempt. */
-  private Duration nextDelay(ErrorStrategies.ErrorStrategy row, String why) {
-    Instant now = clock.instant();
-    if (row.reaction() == FailureReaction.NEXT_FEED) {
-      figures.lastError = new UpstreamStatus.LastError(row.code(), why, row.meaning(), row.remedy(), now);
-      figures.reconnects++;
-      String from = feed();
-      if (feeds.refused()) {
-        LOG.warning(settings.name() + ": feed " + from + " refused; now " + feed() + " (" + feeds.reason() + ")");
-        return Duration.ZERO;
-      }
-      figures.consecutiveFailures++;
-      return settings.backoff().max();
-    }
-    figures.failed(row, why, now);
-    Duration backoff = settings.backoff().delay(figures.consecutiveFailures, ThreadLocalRandom.current().nextDouble());
-    return switch (row.reaction()) {
-      case RECONNECT_SLOWLY -> settings.backoff().max();
-      case WAIT_FOR_SLOT -> max(settings.connectionLimitWait(), backoff);
-      case THROTTLED -> max(settings.throttledFloor(), backoff);
-      case RECONNECT_COUNTED -> {
-        figures.slowClientDisconnects++;
-        yield backoff;
-      }
-      default -> backoff;
-    };
-  }
-
-  private static Duration max(Duration a, Duration b) {
-    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private boolean transition(UpstreamState to, String why) {
@@ -564,6 +510,7 @@ public final class UpstreamConnection {
     cancel(keepalive);
     cancel(pongDeadline);
     cancel(reprobe);
+    cancel(aged);
     pingSentAt = null;
   }
 
@@ -597,41 +544,33 @@ public final class UpstreamConnection {
     }
   }
 
-  /** The WebSocket callbacks of one connection attempt; they never throw. */
-  private final class Listener extends Endpoint {
-
-    private final int attempt;
-
-    Listener(int attempt) {
-      this.attempt = attempt;
-    }
-
-    @Override
-    public void onOpen(Session opened, EndpointConfig config) {
-      opened.addMessageHandler(String.class, (MessageHandler.Whole<String>) frame ->
-          guard(() -> onFrame(attempt, frame.length(), () -> protocol.decode(frame))));
-      opened.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) frame ->
-          guard(() -> onFrame(attempt, frame.remaining(), () -> protocol.decode(frame))));
-      opened.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> guard(() -> onPong(attempt)));
-      guard(() -> opened(attempt, opened));
-    }
-
-    @Override
-    public void onClose(Session closedSession, CloseReason closeReason) {
-      guard(() -> closed(attempt, closeReason));
-    }
-
-    @Override
-    public void onError(Session errored, Throwable error) {
-      LOG.fine(() -> settings.name() + ": transport error: " + error);
-    }
-
-    private void guard(Runnable action) {
-      try {
-        action.run();
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, settings.name() + ": callback failed", e);
+  /** The callbacks of one attempt: each ignored once the attempt is superseded. */
+  private AttemptEndpoint endpoint(int attempt) {
+    return new AttemptEndpoint(settings.name(), new AttemptEndpoint.Callbacks() {
+      @Override
+      public void opened(Session session) {
+        UpstreamConnection.this.opened(attempt, session);
       }
-    }
+
+      @Override
+      public void text(String frame) {
+        onFrame(attempt, frame.length(), () -> protocol.decode(frame));
+      }
+
+      @Override
+      public void binary(ByteBuffer frame) {
+        onFrame(attempt, frame.remaining(), () -> protocol.decode(frame));
+      }
+
+      @Override
+      public void pong() {
+        onPong(attempt);
+      }
+
+      @Override
+      public void closed(CloseReason reason) {
+        UpstreamConnection.this.closed(attempt, reason);
+      }
+    });
   }
 }
