@@ -68,11 +68,12 @@ final class BinanceMarket {
   List<String> klines(String symbol, Instant now) {
     Instrument i = instruments.get(symbol);
     long ms = now.toEpochMilli();
-    List<String> out = new ArrayList<>();
-    if (i.bar != null && ms >= i.bar.openTime + barInterval.toMillis()) {
-      out.add(i.bar.json(symbol, ms, true, barInterval));
-    }
     i.rollBar(ms, barInterval);
+    List<String> out = new ArrayList<>();
+    for (KlineBar closed : i.closedBars) {
+      out.add(closed.json(symbol, ms, true, barInterval));
+    }
+    i.closedBars.clear();
     out.add(i.bar.json(symbol, ms, false, barInterval));
     return out;
   }
@@ -95,6 +96,8 @@ final class BinanceMarket {
     long lastTradeId;
     long lastUpdateId;
     KlineBar bar;
+    /** Bars that ended since klines were last pushed, to be sent with {@code x:true}. */
+    final List<KlineBar> closedBars = new ArrayList<>();
 
     Instrument(String symbol, double price, long firstId) {
       this.symbol = symbol;
@@ -108,6 +111,10 @@ final class BinanceMarket {
       long length = interval.toMillis();
       long openTime = nowMs - Math.floorMod(nowMs, length);
       if (bar == null || bar.openTime != openTime) {
+        if (bar != null) {
+          closedBars.clear(); // only the bar that just ended matters to a kline subscriber
+          closedBars.add(bar);
+        }
         bar = new KlineBar(openTime, price, lastTradeId);
       }
     }

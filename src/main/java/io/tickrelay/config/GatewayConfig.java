@@ -189,6 +189,43 @@ public class GatewayConfig {
   @ConfigProperty(name = "tickrelay.client.max-message-bytes", defaultValue = "262144")
   int clientMaxMessageBytes;
 
+  // Binance spot market streams (io.tickrelay.binance)
+  @Inject
+  @ConfigProperty(name = "tickrelay.binance.enabled")
+  Optional<Boolean> binanceEnabled;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.binance.stream-url")
+  Optional<String> binanceStreamUrl;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.binance.max-session-age", defaultValue = "PT23H50M")
+  Duration binanceMaxSessionAge;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.binance.quote-assets", defaultValue = "USDT,USDC,FDUSD,BTC,ETH,BNB,EUR,TRY")
+  List<String> binanceQuoteAssets;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.binance.control-per-second", defaultValue = "4")
+  int binanceControlPerSecond;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.binance.streams-per-connection", defaultValue = "1024")
+  int binanceStreamsPerConnection;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.simulator.binance.ping-interval", defaultValue = "PT20S")
+  Duration simulatorBinancePingInterval;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.simulator.binance.pong-timeout", defaultValue = "PT1M")
+  Duration simulatorBinancePongTimeout;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.simulator.binance.max-connection-age", defaultValue = "PT24H")
+  Duration simulatorBinanceMaxConnectionAge;
+
   /** No upstream account configured: the embedded simulator stands in for Alpaca. */
   public boolean simulatorMode() {
     return apiKeyId.isEmpty();
@@ -360,5 +397,52 @@ public class GatewayConfig {
 
   public int clientMaxMessageBytes() {
     return clientMaxMessageBytes;
+  }
+
+  // Binance spot market streams
+
+  static final String BINANCE_STREAM_URL = "wss://stream.binance.com:9443";
+
+  /** Whether the gateway holds a Binance upstream for {@code crypto/binance}; on with the simulator. */
+  public boolean binanceEnabled() {
+    return binanceEnabled.orElse(simulatorMode());
+  }
+
+  /** Base URL of the Binance stream host; {@code /stream} is appended. */
+  public URI binanceStreamUrl() {
+    String base = binanceStreamUrl.orElseGet(
+        () -> simulatorMode() ? simulatorUrl() + "/binance" : BINANCE_STREAM_URL);
+    return URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+  }
+
+  /** Age at which a Binance connection is replaced, before Binance's own 24 h cut-off. */
+  public Duration binanceMaxSessionAge() {
+    return binanceMaxSessionAge;
+  }
+
+  /** Quote assets that split a Binance symbol ({@code BTCUSDT} into BTC/USDT), longest match. */
+  public List<String> binanceQuoteAssets() {
+    return List.copyOf(binanceQuoteAssets);
+  }
+
+  /** Control messages per second per Binance connection (Binance allows 5, pongs included). */
+  public int binanceControlPerSecond() {
+    return binanceControlPerSecond;
+  }
+
+  public int binanceStreamsPerConnection() {
+    return binanceStreamsPerConnection;
+  }
+
+  public Duration simulatorBinancePingInterval() {
+    return simulatorBinancePingInterval;
+  }
+
+  public Duration simulatorBinancePongTimeout() {
+    return simulatorBinancePongTimeout;
+  }
+
+  public Duration simulatorBinanceMaxConnectionAge() {
+    return simulatorBinanceMaxConnectionAge;
   }
 }
