@@ -52,8 +52,8 @@ public class UpstreamConnections {
         }
         LOG.info(() -> "Stream " + definition.stream() + " is served by " + definition.protocol().provider()
             + " (" + definition.settings().name() + ")");
-        groups.put(definition.stream(), new ConnectionGroup(definition, d -> new UpstreamConnection(
-            d.protocol(), d.settings(), transport, tasks, new CdiListener(), Clock.systemUTC())));
+        groups.put(definition.stream(), new ConnectionGroup(definition, (d, slot) -> new UpstreamConnection(
+            d.protocol(), d.settings().forSlot(slot), transport, tasks, new CdiListener(), Clock.systemUTC())));
       }
     }
     groups.values().forEach(ConnectionGroup::start);

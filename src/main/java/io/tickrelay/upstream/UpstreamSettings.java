@@ -85,6 +85,16 @@ public record UpstreamSettings(
         reprobeInterval, escalateAfter, credentials);
   }
 
+  /**
+   * The settings of a stream's {@code slot}-th connection (0-based) when demand needs more than
+   * one: the name gets {@code #2}, {@code #3}...; the first keeps its name.
+   */
+  public UpstreamSettings forSlot(int slot) {
+    return slot == 0 ? this : new UpstreamSettings(name + "#" + (slot + 1), baseUrl, feeds, keyId,
+        secret, authTimeout, backoff, connectionLimitWait, throttledFloor, pingInterval, pongTimeout,
+        silenceWindow, silenceCheck, reprobeInterval, escalateAfter, credentials);
+  }
+
   /** When a quiet connection counts as stalled. */
   public enum SilenceCheck {
     ALWAYS,
