@@ -189,6 +189,10 @@ public class GatewayConfig {
   @ConfigProperty(name = "tickrelay.client.max-message-bytes", defaultValue = "262144")
   int clientMaxMessageBytes;
 
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.fanout-queue", defaultValue = "65536")
+  int clientFanoutQueue;
+
   // Binance spot market streams (io.tickrelay.binance)
   @Inject
   @ConfigProperty(name = "tickrelay.binance.enabled")
@@ -397,6 +401,10 @@ public class GatewayConfig {
 
   public int clientMaxMessageBytes() {
     return clientMaxMessageBytes;
+  }
+
+  public int clientFanoutQueue() {
+    return clientFanoutQueue;
   }
 
   // Binance spot market streams

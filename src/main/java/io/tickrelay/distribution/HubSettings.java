@@ -13,6 +13,7 @@ import java.time.Duration;
  *     socket is closed regardless
  * @param journalSize events kept for {@code x-resume}
  * @param maxMessageBytes the largest client message answered normally; larger is {@code 400}
+ * @param fanoutQueue upstream frames waiting for the fan-out thread before the upstream waits
  */
 record HubSettings(
     Credentials credentials,
@@ -23,4 +24,5 @@ record HubSettings(
     Duration slowCloseGrace,
     int journalSize,
     ControlRate.Limits controlRate,
-    int maxMessageBytes) {}
+    int maxMessageBytes,
+    int fanoutQueue) {}
