@@ -67,6 +67,8 @@ public final class UpstreamConnection {
   private ScheduledFuture<?> keepalive;
   private ScheduledFuture<?> pongDeadline;
   private ScheduledFuture<?> reprobe;
+  private ScheduledFuture<?> aged;
+  private boolean settledSent;
   private Instant pingSentAt;
   private boolean dataSinceConnect;
   /** What clients want: the full union of demand, re-sent after every reconnect. */
@@ -268,11 +270,11 @@ public final class UpstreamConnection {
       LOG.warning(() -> settings.name() + ": unreadable upstream frame ignored: " + e.getMessage());
       return;
     }
-    Map<String, List<MarketEvent>> events = new LinkedHashMap<>();
+    Map<String, Batch> batches = new LinkedHashMap<>();
     for (Inbound item : items) {
       if (item instanceof Inbound.Data data) {
         String stream = data.stream() == null ? protocol.stream() : data.stream();
-        events.computeIfAbsent(stream, s -> new ArrayList<>()).add(data.event());
+        batches.computeIfAbsent(stream, s -> new Batch()).add(data);
       } else if (item instanceof Inbound.AuthProgress progress) {
         UpstreamProtocol.Step next;
         synchronized (this) {
@@ -288,7 +290,24 @@ public final class UpstreamConnection {
         onAck(attempt, ack);
       }
     }
-    events.forEach((stream, list) -> onData(attempt, stream, list));
+    batches.forEach((stream, batch) -> onData(attempt, stream, batch));
+  }
+
+  /** The events of one frame for one stream, with their identities when the protocol gives any. */
+  private static final class Batch {
+    final List<MarketEvent> events = new ArrayList<>();
+    List<Object> identities;
+
+    void add(Inbound.Data data) {
+      if (data.identity() != null && identities == null) {
+        identities = new ArrayList<>();
+        events.forEach(e -> identities.add(null));
+      }
+      events.add(data.event());
+      if (identities != null) {
+        identities.add(data.identity());
+      }
+    }
   }
 
   /** Decodes one frame; a protocol hook that may fail on bad input. */
@@ -297,7 +316,8 @@ public final class UpstreamConnection {
     List<Inbound> decode() throws UnreadableFrame;
   }
 
-  private void onData(int attempt, String stream, List<MarketEvent> events) {
+  private void onData(int attempt, String stream, Batch batch) {
+    List<MarketEvent> events = batch.events;
     String feed;
     synchronized (this) {
       if (attempt != generation) {
@@ -315,7 +335,7 @@ public final class UpstreamConnection {
       }
       feed = feed();
     }
-    listener.received(new MarketDataReceived(stream, feed, events));
+    listener.received(new MarketDataReceived(stream, feed, events), batch.identities);
   }
 
   private void becomeLive(int attempt) {
@@ -339,11 +359,40 @@ public final class UpstreamConnection {
       if (feeds.onFallback() && !settings.reprobeInterval().isZero()) {
         reprobe = tasks.schedule(() -> reprobe(attempt), settings.reprobeInterval());
       }
+      Duration maxAge = protocol.maxSessionAge();
+      if (!maxAge.isZero()) {
+        aged = tasks.schedule(() -> aged(attempt), maxAge);
+      }
+      settledSent = false;
     }
     LOG.info(() -> settings.name() + ": live on feed " + selected.feed() + " (" + selected.reason()
         + "), restoring " + demand.symbolCount() + " subscriptions");
     listener.feedSelected(selected);
     send(current, attempt, restore);
+    settleIfDone(attempt);
+  }
+
+  /** Live and every subscription request answered: tells the listener once per session. */
+  private void settleIfDone(int attempt) {
+    synchronized (this) {
+      if (attempt != generation || state != UpstreamState.CONNECTED || settledSent || !inFlight.isEmpty()) {
+        return;
+      }
+      settledSent = true;
+    }
+    listener.settled();
+  }
+
+  /** The session reached the protocol's maximum age: the owner replaces it (make-before-break). */
+  private void aged(int attempt) {
+    synchronized (this) {
+      if (attempt != generation || state != UpstreamState.CONNECTED) {
+        return;
+      }
+    }
+    LOG.info(() -> settings.name() + ": session reached its maximum age " + protocol.maxSessionAge()
+        + "; a replacement is due");
+    listener.sessionAged();
   }
 
   private void onFailure(int attempt, Inbound.ProviderError failure) {
@@ -357,7 +406,12 @@ public final class UpstreamConnection {
   }
 
   /** A subscription request was refused (Alpaca 405) or named a channel the feed lacks (410). */
-  private synchronized void rejected(int attempt, ErrorStrategies.ErrorStrategy row, String what, Object id) {
+  private void rejected(int attempt, ErrorStrategies.ErrorStrategy row, String what, Object id) {
+    recordRefusal(attempt, row, what, id);
+    settleIfDone(attempt);
+  }
+
+  private synchronized void recordRefusal(int attempt, ErrorStrategies.ErrorStrategy row, String what, Object id) {
     if (attempt != generation) {
       return;
     }
@@ -382,15 +436,15 @@ public final class UpstreamConnection {
         return;
       }
       inFlight.answered(ack.id());
-      if (!inFlight.isEmpty() || ack.state() == null) {
-        return; // later requests are still on their way; the last acknowledgement settles it
-      }
-      Interest acknowledged = ack.state();
-      Interest expected = offered(demand);
-      if (!acknowledged.equals(expected)) {
-        LOG.warning(settings.name() + ": upstream holds " + acknowledged + " but demand is " + expected);
+      if (inFlight.isEmpty() && ack.state() != null) { // the last acknowledgement settles it
+        Interest acknowledged = ack.state();
+        Interest expected = offered(demand);
+        if (!acknowledged.equals(expected)) {
+          LOG.warning(settings.name() + ": upstream holds " + acknowledged + " but demand is " + expected);
+        }
       }
     }
+    settleIfDone(attempt);
   }
 
   private void ping(int attempt) {
@@ -564,6 +618,7 @@ public final class UpstreamConnection {
     cancel(keepalive);
     cancel(pongDeadline);
     cancel(reprobe);
+    cancel(aged);
     pingSentAt = null;
   }
 

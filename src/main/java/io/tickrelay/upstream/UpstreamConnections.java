@@ -52,8 +52,9 @@ public class UpstreamConnections {
         }
         LOG.info(() -> "Stream " + definition.stream() + " is served by " + definition.protocol().provider()
             + " (" + definition.settings().name() + ")");
-        groups.put(definition.stream(), new ConnectionGroup(definition, (d, slot) -> new UpstreamConnection(
-            d.protocol(), d.settings().forSlot(slot), transport, tasks, new CdiListener(), Clock.systemUTC())));
+        groups.put(definition.stream(), new ConnectionGroup(definition, (d, settings, listener) ->
+            new UpstreamConnection(d.protocol(), settings, transport, tasks, listener, Clock.systemUTC()),
+            new CdiListener(), Clock.systemUTC()));
       }
     }
     groups.values().forEach(ConnectionGroup::start);
