@@ -73,8 +73,8 @@ class BinanceGroupTest {
         });
       }
     };
-    group = new ConnectionGroup(new UpstreamDefinition(protocol, settings, false), (d, slot) ->
-        new UpstreamConnection(d.protocol(), d.settings().forSlot(slot), transport, tasks, listener, Clock.systemUTC()));
+    group = new ConnectionGroup(new UpstreamDefinition(protocol, settings, false), (d, s, l) ->
+        new UpstreamConnection(d.protocol(), s, transport, tasks, l, Clock.systemUTC()), listener, Clock.systemUTC());
     group.start();
 
     List<String> symbols = new ArrayList<>();
