@@ -3,6 +3,7 @@ package io.tickrelay.alpaca;
 import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.Streams;
+import io.tickrelay.protocol.AssetClass;
 import io.tickrelay.protocol.JsonCodec;
 import io.tickrelay.protocol.ProtocolException;
 import io.tickrelay.protocol.ServerMessage;
@@ -23,7 +24,8 @@ import java.util.function.UnaryOperator;
 /**
  * Alpaca's market-data stream (upstream-protocols.md §1.3): JSON text frames, a {@code connected}
  * greeting answered with an auth message, {@code authenticated}, then one subscribe or unsubscribe
- * per channel, each answered in order with the full subscription state.
+ * per channel, each answered in order with the full subscription state. Stocks and crypto hold the
+ * same conversation; they differ in path and in what the data records are ({@link AssetClass}).
  */
 public final class AlpacaProtocol implements UpstreamProtocol {
 
@@ -33,20 +35,27 @@ public final class AlpacaProtocol implements UpstreamProtocol {
 
   private final String stream;
   private final UnaryOperator<String> path;
+  private final AssetClass assetClass;
 
-  private AlpacaProtocol(String stream, UnaryOperator<String> path) {
+  private AlpacaProtocol(String stream, UnaryOperator<String> path, AssetClass assetClass) {
     this.stream = stream;
     this.path = path;
+    this.assetClass = assetClass;
   }
 
   /** Stocks: {@code {base}/v2/{feed}} (Alpaca docs, streaming-market-data). */
   public static AlpacaProtocol stocks() {
-    return new AlpacaProtocol(Streams.STOCKS, feed -> "/v2/" + feed);
+    return new AlpacaProtocol(Streams.STOCKS, feed -> "/v2/" + feed, AssetClass.STOCKS);
   }
 
-  /** Crypto at a location: {@code {base}/v1beta3/crypto/{loc}}; its only "feed" is the location. */
+  /**
+   * Crypto at a location: {@code {base}/v1beta3/crypto/{loc}}; its only "feed" is the location (no
+   * fallback: every plan has crypto data), its records are crypto records ({@code T:"t"} with
+   * fractional size and taker side, {@code T:"o"} order books).
+   */
   public static AlpacaProtocol crypto(String location) {
-    return new AlpacaProtocol(Streams.crypto(location), feed -> "/v1beta3/crypto/" + location);
+    return new AlpacaProtocol(
+        Streams.crypto(location), feed -> "/v1beta3/crypto/" + location, AssetClass.CRYPTO);
   }
 
   @Override
@@ -87,7 +96,7 @@ public final class AlpacaProtocol implements UpstreamProtocol {
   public List<Inbound> decode(String frame) throws UnreadableFrame {
     List<ServerMessage> messages;
     try {
-      messages = JSON.decodeServer(frame);
+      messages = JSON.decodeServer(frame, assetClass);
     } catch (ProtocolException e) {
       throw new UnreadableFrame(e.getMessage(), e);
     }

@@ -7,12 +7,17 @@ import io.tickrelay.upstream.UpstreamProvider;
 import io.tickrelay.upstream.UpstreamSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
-/** Alpaca's upstreams: the stock stream (every {@code /v2/{feed}} client), kept warm by default. */
+/**
+ * Alpaca's upstreams: the stock stream (every {@code /v2/{feed}} client), kept warm by default,
+ * and one crypto stream per configured location ({@code /v1beta3/crypto/{loc}}), connected while
+ * its clients want data.
+ */
 @ApplicationScoped
 public class AlpacaUpstreams implements UpstreamProvider {
 
@@ -34,7 +39,29 @@ public class AlpacaUpstreams implements UpstreamProvider {
         .forUpstream("alpaca-stocks", config.alpacaStreamUrl(), config.feeds(),
             config.upstreamKeyId(), config.upstreamSecret())
         .withCredentialSource(this::currentCredentials);
-    return List.of(new UpstreamDefinition(AlpacaProtocol.stocks(), stocks, config.upstreamKeepWarm()));
+    List<UpstreamDefinition> definitions = new ArrayList<>();
+    definitions.add(new UpstreamDefinition(AlpacaProtocol.stocks(), stocks, config.upstreamKeepWarm()));
+    for (String location : config.alpacaCryptoLocations()) {
+      definitions.add(crypto(common, location));
+    }
+    return definitions;
+  }
+
+  /**
+   * The crypto stream of {@code location}: same host and key as stocks, the location as its one
+   * feed. Not kept warm: Alpaca allows one connection per endpoint and key, and a crypto stream
+   * nobody reads should not hold it. Crypto trades around the clock, so a market-hours silence rule
+   * becomes an always-on one.
+   */
+  private UpstreamDefinition crypto(UpstreamSettings common, String location) {
+    UpstreamSettings settings = common
+        .forUpstream("alpaca-crypto-" + location, config.alpacaStreamUrl(), List.of(location),
+            config.upstreamKeyId(), config.upstreamSecret())
+        .withCredentialSource(this::currentCredentials);
+    if (settings.silenceCheck() == UpstreamSettings.SilenceCheck.MARKET_HOURS) {
+      settings = settings.withSilenceCheck(UpstreamSettings.SilenceCheck.ALWAYS);
+    }
+    return new UpstreamDefinition(AlpacaProtocol.crypto(location), settings, false);
   }
 
   /**

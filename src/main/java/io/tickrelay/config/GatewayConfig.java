@@ -35,6 +35,11 @@ public class GatewayConfig {
   @ConfigProperty(name = "tickrelay.alpaca.feeds", defaultValue = "sip,iex")
   List<String> feeds;
 
+  /** Alpaca crypto locations to serve on {@code /v1beta3/crypto/{loc}}; {@code none} for none. */
+  @Inject
+  @ConfigProperty(name = "tickrelay.alpaca.crypto.locations", defaultValue = "us")
+  String cryptoLocations;
+
   @Inject
   @ConfigProperty(name = "tickrelay.clients")
   Optional<String> clients;
@@ -259,6 +264,22 @@ public class GatewayConfig {
 
   public List<String> feeds() {
     return List.copyOf(feeds);
+  }
+
+  /**
+   * The Alpaca crypto locations with an upstream ({@code us}, {@code us-1}, {@code eu-1}), in
+   * configured order; empty for {@code none}. MicroProfile Config reads an empty value as unset
+   * (hence the default), so {@code none} is the reliable way to switch crypto off.
+   */
+  public List<String> alpacaCryptoLocations() {
+    List<String> locations = new java.util.ArrayList<>();
+    for (String location : cryptoLocations.split(",")) {
+      String trimmed = location.trim();
+      if (!trimmed.isEmpty() && !trimmed.equalsIgnoreCase("none") && !locations.contains(trimmed)) {
+        locations.add(trimmed);
+      }
+    }
+    return List.copyOf(locations);
   }
 
   /** Gateway-issued client credentials; {@code demo:demo:*} only in simulator mode. */

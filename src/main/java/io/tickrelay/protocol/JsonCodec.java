@@ -76,9 +76,9 @@ public final class JsonCodec implements WireCodec {
   }
 
   @Override
-  public byte[] subscription(Interest interest) {
+  public byte[] subscription(Interest interest, AssetClass assetClass) {
     JsonWriter w = new JsonWriter();
-    Messages.writeSubscription(w, interest);
+    Messages.writeSubscription(w, interest, assetClass);
     return w.toBytes();
   }
 
@@ -113,12 +113,19 @@ public final class JsonCodec implements WireCodec {
   }
 
   @Override
-  public List<ServerMessage> decodeServer(byte[] frame) throws ProtocolException {
-    return decodeServer(new String(frame, StandardCharsets.UTF_8));
+  public List<ServerMessage> decodeServer(byte[] frame, AssetClass assetClass)
+      throws ProtocolException {
+    return decodeServer(new String(frame, StandardCharsets.UTF_8), assetClass);
   }
 
+  /** A stock frame as text. */
   public List<ServerMessage> decodeServer(String text) throws ProtocolException {
-    return Messages.readServer(parse(text));
+    return decodeServer(text, AssetClass.STOCKS);
+  }
+
+  public List<ServerMessage> decodeServer(String text, AssetClass assetClass)
+      throws ProtocolException {
+    return Messages.readServer(parse(text), assetClass);
   }
 
   Object parse(String text) throws ProtocolException {

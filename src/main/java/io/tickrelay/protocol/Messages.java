@@ -36,6 +36,9 @@ final class Messages {
    * {@code x-seq}, last so that {@code T} stays first (docs/PROTOCOL.md, extensions).
    */
   static void writeEvent(MessageWriter w, MarketEvent event, long seq) {
+    if (CryptoMessages.writeEvent(w, event, seq)) {
+      return;
+    }
     int extra = seq >= 0 ? 1 : 0;
     // Java 17: no pattern matching in switch yet, hence the instanceof chain
     if (event instanceof Trade t) {
@@ -83,13 +86,13 @@ final class Messages {
     }
   }
 
-  private static void writeSeq(MessageWriter w, long seq) {
+  static void writeSeq(MessageWriter w, long seq) {
     if (seq >= 0) {
       w.integerField("x-seq", seq);
     }
   }
 
-  private static String barType(Bar.Kind kind) {
+  static String barType(Bar.Kind kind) {
     return switch (kind) {
       case MINUTE -> "b";
       case DAILY -> "d";
@@ -116,6 +119,15 @@ final class Messages {
     w.endArray();
   }
 
+  /** The acknowledgement of the stream family: crypto keys, or the stock ones. */
+  static void writeSubscription(MessageWriter w, Interest interest, AssetClass assetClass) {
+    if (assetClass == AssetClass.CRYPTO) {
+      CryptoMessages.writeSubscription(w, interest);
+    } else {
+      writeSubscription(w, interest);
+    }
+  }
+
   /** Stock acknowledgement keys in Alpaca's order; imbalances only when used (§1.4). */
   static void writeSubscription(MessageWriter w, Interest interest) {
     boolean imbalances = !interest.symbols(Channel.IMBALANCES).isEmpty();
@@ -133,12 +145,25 @@ final class Messages {
     w.endArray();
   }
 
-  /** An acknowledgement with exactly {@code keys}, in channel order, and no trade companions. */
+  /**
+   * The order acknowledgement keys appear in: Alpaca's stock order, with {@code orderbooks} after
+   * {@code quotes} as in Alpaca's crypto example (upstream-protocols.md §1.4).
+   */
+  private static final List<Channel> ACK_ORDER = ackOrder();
+
+  private static List<Channel> ackOrder() {
+    List<Channel> order = new ArrayList<>(List.of(Channel.values()));
+    order.remove(Channel.ORDERBOOKS);
+    order.add(order.indexOf(Channel.QUOTES) + 1, Channel.ORDERBOOKS);
+    return List.copyOf(order);
+  }
+
+  /** An acknowledgement with exactly {@code keys}, in Alpaca's order, and no trade companions. */
   static void writeSubscription(MessageWriter w, Interest interest, Set<Channel> keys) {
     w.arrayHeader(1);
     w.mapHeader(1 + keys.size());
     w.field("T", "subscription");
-    for (Channel channel : Channel.values()) {
+    for (Channel channel : ACK_ORDER) {
       if (keys.contains(channel)) {
         writeSymbols(w, channel.wireName(), interest.symbols(channel));
       }
@@ -259,7 +284,9 @@ final class Messages {
     return Interest.of(symbols);
   }
 
-  static List<ServerMessage> readServer(Object tree) throws ProtocolException {
+  /** The elements of a server frame, data records read as {@code assetClass} defines them. */
+  static List<ServerMessage> readServer(Object tree, AssetClass assetClass)
+      throws ProtocolException {
     if (!(tree instanceof List<?> list)) {
       throw new ProtocolException(AlpacaError.INVALID_SYNTAX, "frame is not an array");
     }
@@ -268,17 +295,28 @@ final class Messages {
       if (!(element instanceof Map<?, ?> map) || !(map.get("T") instanceof String type)) {
         throw new ProtocolException(AlpacaError.INVALID_SYNTAX, "element without T");
       }
-      messages.add(readServerMessage(type, map));
+      messages.add(readServerMessage(type, map, assetClass));
     }
     return messages;
   }
 
-  private static ServerMessage readServerMessage(String type, Map<?, ?> m) {
+  private static ServerMessage readServerMessage(String type, Map<?, ?> m, AssetClass assetClass) {
     try {
+      switch (type) {
+        case "success":
+          return new ServerMessage.Success(str(m, "msg"));
+        case "error":
+          return new ServerMessage.Failure((int) lng(m, "code"), str(m, "msg"));
+        case "subscription":
+          return new ServerMessage.SubscriptionState(readAck(m));
+        default:
+          break;
+      }
+      if (assetClass == AssetClass.CRYPTO) {
+        MarketEvent event = CryptoMessages.readEvent(type, m);
+        return event == null ? new ServerMessage.Unmodelled(type) : new ServerMessage.Data(event);
+      }
       return switch (type) {
-        case "success" -> new ServerMessage.Success(str(m, "msg"));
-        case "error" -> new ServerMessage.Failure((int) lng(m, "code"), str(m, "msg"));
-        case "subscription" -> new ServerMessage.SubscriptionState(readAck(m));
         case "t" -> new ServerMessage.Data(
             new Trade(str(m, "S"), lng(m, "i"), str(m, "x"), dbl(m, "p"), lng(m, "s"),
                 TreeValues.instant(m.get("t")), strs(m, "c"), str(m, "z")));
@@ -297,7 +335,7 @@ final class Messages {
     }
   }
 
-  private static Bar.Kind barKind(String type) {
+  static Bar.Kind barKind(String type) {
     return switch (type) {
       case "d" -> Bar.Kind.DAILY;
       case "u" -> Bar.Kind.UPDATED;
@@ -315,17 +353,17 @@ final class Messages {
     return Interest.of(symbols);
   }
 
-  private static String str(Map<?, ?> m, String key) {
+  static String str(Map<?, ?> m, String key) {
     Object value = m.get(key);
     return value == null ? "" : (String) value;
   }
 
-  private static double dbl(Map<?, ?> m, String key) {
+  static double dbl(Map<?, ?> m, String key) {
     Object value = m.get(key);
     return value == null ? 0 : ((Number) value).doubleValue();
   }
 
-  private static long lng(Map<?, ?> m, String key) {
+  static long lng(Map<?, ?> m, String key) {
     Object value = m.get(key);
     return value == null ? 0 : ((Number) value).longValue();
   }

@@ -62,9 +62,9 @@ public final class MsgpackCodec implements WireCodec {
   }
 
   @Override
-  public byte[] subscription(Interest interest) {
+  public byte[] subscription(Interest interest, AssetClass assetClass) {
     MsgpackWriter w = new MsgpackWriter();
-    Messages.writeSubscription(w, interest);
+    Messages.writeSubscription(w, interest, assetClass);
     return w.toBytes();
   }
 
@@ -95,8 +95,9 @@ public final class MsgpackCodec implements WireCodec {
   }
 
   @Override
-  public List<ServerMessage> decodeServer(byte[] frame) throws ProtocolException {
-    return Messages.readServer(parse(frame));
+  public List<ServerMessage> decodeServer(byte[] frame, AssetClass assetClass)
+      throws ProtocolException {
+    return Messages.readServer(parse(frame), assetClass);
   }
 
   static Object parse(byte[] frame) throws ProtocolException {

@@ -1,10 +1,12 @@
 package io.tickrelay.simulator;
 
 import io.tickrelay.delivery.Outbox;
-import io.tickrelay.marketdata.Bar;
 import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketEvent;
+import io.tickrelay.marketdata.OrderBook;
+import io.tickrelay.marketdata.Streams;
+import io.tickrelay.protocol.AssetClass;
 import io.tickrelay.protocol.AlpacaError;
 import io.tickrelay.protocol.ClientMessage;
 import io.tickrelay.protocol.HandshakeCapture;
@@ -36,8 +38,10 @@ import java.util.logging.Logger;
  * Everything the simulator does, as Alpaca does it where a client can tell
  * (upstream-protocols.md §1.3-1.10): {@code connected} on open, auth by message or headers within
  * the auth window, 402/403/404/406/409, full subscription state after every change, and batched
- * trades, quotes and bars in JSON or msgpack. Independent of any container, so the WAR's endpoint
- * and the tests' in-process fake share it.
+ * trades, quotes and bars in JSON or msgpack. It serves the stock feeds ({@code /v2/{feed}}) and
+ * the crypto locations ({@code /v1beta3/crypto/{loc}}: crypto records and acknowledgement, order
+ * books as a reset then deltas, 410 for stock-only channels). Independent of any container, so the
+ * WAR's endpoint and the tests' in-process fake share it.
  */
 public final class AlpacaSimulator {
 
@@ -48,6 +52,7 @@ public final class AlpacaSimulator {
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
   private final SimulatedMarket market;
+  private final SimulatedCrypto crypto;
   private final Map<String, Peer> peers = new ConcurrentHashMap<>();
   private final Map<String, Integer> peakConnections = new ConcurrentHashMap<>();
   private final List<ScheduledFuture<?>> loops = new ArrayList<>();
@@ -61,6 +66,7 @@ public final class AlpacaSimulator {
     this.scheduler = scheduler;
     this.clock = clock;
     this.market = new SimulatedMarket(seed);
+    this.crypto = new SimulatedCrypto(seed);
   }
 
   /** Starts the price loop and the bar clock. */
@@ -128,14 +134,28 @@ public final class AlpacaSimulator {
     return peers.size();
   }
 
+  /** A session on the stock feed {@code /v2/{feed}}. */
   public void opened(Session session, String feed) {
     if (!settings.feeds().contains(feed)) {
       closeQuietly(session, new CloseReason(CloseReason.CloseCodes.CANNOT_ACCEPT, "unknown feed"));
       return;
     }
+    open(session, feed, AssetClass.STOCKS);
+  }
+
+  /** A session on the crypto location {@code /v1beta3/crypto/{location}}. */
+  public void openedCrypto(Session session, String location) {
+    if (!SimulatorSettings.ALPACA_CRYPTO_LOCATIONS.contains(location)) {
+      closeQuietly(session, new CloseReason(CloseReason.CloseCodes.CANNOT_ACCEPT, "unknown location"));
+      return;
+    }
+    open(session, Streams.crypto(location), AssetClass.CRYPTO);
+  }
+
+  private void open(Session session, String feed, AssetClass assetClass) {
     Map<String, List<String>> headers = HandshakeCapture.headers(session.getUserProperties());
     WireFormat format = WireFormat.fromHeaders(headers);
-    Peer peer = new Peer(session, feed, format);
+    Peer peer = new Peer(session, feed, assetClass, format);
     peers.put(session.getId(), peer);
     peer.outbox.offer(peer.codec.success("connected"));
     Optional<String> key = HandshakeCapture.header(headers, "APCA-API-KEY-ID");
@@ -187,7 +207,7 @@ public final class AlpacaSimulator {
         return;
       }
       for (Channel channel : request.interest().channels()) {
-        if (!offered(peer.feed, channel)) {
+        if (!offered(peer, channel)) {
           peer.send(peer.codec.error(AlpacaError.INVALID_SUBSCRIBE_ACTION));
           return;
         }
@@ -204,15 +224,25 @@ public final class AlpacaSimulator {
           return;
         }
         peer.subscriptions = next;
+        // a book subscribed again starts over with a reset
+        peer.booksSent.removeIf(symbol -> !next.matches(Channel.ORDERBOOKS, symbol));
       }
-      peer.send(peer.codec.subscription(next));
+      peer.send(peer.codec.subscription(next, peer.assetClass));
     }
   }
 
-  /** The test feed offers only trades, quotes and bars (upstream-protocols.md §1.4). */
-  private static boolean offered(String feed, Channel channel) {
-    return !"test".equals(feed)
-        || channel == Channel.TRADES || channel == Channel.QUOTES || channel == Channel.BARS;
+  /**
+   * The channels of the stream (upstream-protocols.md §1.4): crypto has no statuses, lulds or
+   * imbalances, stocks no order books, the test feed only trades, quotes and bars.
+   */
+  private static boolean offered(Peer peer, Channel channel) {
+    if (peer.assetClass == AssetClass.CRYPTO) {
+      return Channel.CRYPTO.contains(channel);
+    }
+    if ("test".equals(peer.feed)) {
+      return channel == Channel.TRADES || channel == Channel.QUOTES || channel == Channel.BARS;
+    }
+    return Channel.STOCK.contains(channel);
   }
 
   private void authenticate(Peer peer, String key, String secret) {
@@ -224,7 +254,9 @@ public final class AlpacaSimulator {
       peer.send(peer.codec.error(AlpacaError.AUTH_FAILED));
       return;
     }
-    if (!settings.account().allowsFeed(peer.feed) || faults.deniedFeeds().contains(peer.feed)) {
+    // crypto data comes with every Alpaca plan; the stock feeds are what a plan limits
+    boolean entitled = peer.assetClass == AssetClass.CRYPTO || settings.account().allowsFeed(peer.feed);
+    if (!entitled || faults.deniedFeeds().contains(peer.feed)) {
       peer.cancelDeadline();
       peer.fail(AlpacaError.INSUFFICIENT_SUBSCRIPTION);
       return;
@@ -256,7 +288,10 @@ public final class AlpacaSimulator {
       Set<String> all = new LinkedHashSet<>();
       wanted.values().forEach(all::addAll);
       if (!all.isEmpty()) {
-        deliver(market.tick(all, clock.instant()));
+        Instant now = clock.instant();
+        List<MarketEvent> events = new ArrayList<>(market.tick(all, now));
+        events.addAll(crypto.tick(all, now));
+        deliver(events);
       }
     } catch (RuntimeException e) { // the loop must survive one bad tick
       LOG.log(Level.WARNING, "simulator tick failed", e);
@@ -268,8 +303,9 @@ public final class AlpacaSimulator {
       Duration interval = settings.barInterval();
       Instant now = clock.instant();
       Instant start = Instant.ofEpochMilli(now.toEpochMilli() - interval.toMillis());
-      List<Bar> bars = market.closeBars(start);
-      deliver(new ArrayList<>(bars));
+      List<MarketEvent> bars = new ArrayList<>(market.closeBars(start));
+      bars.addAll(crypto.closeBars(start));
+      deliver(bars);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "simulator bar close failed", e);
     }
@@ -283,7 +319,7 @@ public final class AlpacaSimulator {
         continue;
       }
       Interest interest = peer.subscriptions;
-      Set<String> served = SimulatedMarket.symbolsOf(peer.feed);
+      Set<String> served = served(peer);
       Set<String> symbols = byFeed.computeIfAbsent(peer.feed, f -> new LinkedHashSet<>());
       for (Channel channel : interest.channels()) {
         for (String symbol : interest.symbols(channel)) {
@@ -309,11 +345,17 @@ public final class AlpacaSimulator {
         continue;
       }
       Interest interest = peer.subscriptions;
-      Set<String> served = SimulatedMarket.symbolsOf(peer.feed);
+      Set<String> served = served(peer);
       List<byte[]> batch = new ArrayList<>();
       for (int i = 0; i < events.size(); i++) {
         MarketEvent event = events.get(i);
         if (served.contains(event.symbol()) && interest.matches(event.channel(), event.symbol())) {
+          if (event instanceof OrderBook delta && peer.booksSent.add(delta.symbol())) {
+            // a book subscriber gets the whole book first (§1.5: "typically sent as the first
+            // message after subscription"), deltas after it
+            batch.add(peer.codec.event(crypto.book(delta.symbol(), delta.timestamp())));
+            continue;
+          }
           byte[][] cache = encoded[peer.codec.format().ordinal()];
           if (cache[i] == null) {
             cache[i] = peer.codec.event(event);
@@ -327,6 +369,10 @@ public final class AlpacaSimulator {
     }
   }
 
+  private static Set<String> served(Peer peer) {
+    return peer.assetClass == AssetClass.CRYPTO ? SimulatedCrypto.SYMBOLS : SimulatedMarket.symbolsOf(peer.feed);
+  }
+
   private static void closeQuietly(Session session, CloseReason reason) {
     try {
       session.close(reason);
@@ -338,14 +384,18 @@ public final class AlpacaSimulator {
   /** One connected client of the simulator. */
   private static final class Peer {
     final String feed;
+    final AssetClass assetClass;
     final WireCodec codec;
     final Outbox outbox;
     volatile String key;
     volatile Interest subscriptions = Interest.none();
     volatile ScheduledFuture<?> deadline;
+    /** Symbols whose full book this session has had: added on delivery, dropped on unsubscribe. */
+    final Set<String> booksSent = ConcurrentHashMap.newKeySet();
 
-    Peer(Session session, String feed, WireFormat format) {
+    Peer(Session session, String feed, AssetClass assetClass, WireFormat format) {
       this.feed = feed;
+      this.assetClass = assetClass;
       this.codec = format.codec();
       this.outbox = new Outbox(session, format == WireFormat.MSGPACK, OUTBOX_FRAMES);
     }

@@ -42,7 +42,7 @@ public class EmbeddedSimulator {
     started.start();
     simulator = started;
     LOG.info(
-        "Embedded Alpaca simulator serving " + config.simulatorUrl() + "/v2/{sip,iex,delayed_sip,test} at "
+        "Embedded Alpaca simulator serving " + config.simulatorUrl() + "/v2/{sip,iex,delayed_sip,test} and /v1beta3/crypto/{us,us-1,eu-1} at "
             + config.simulatorTradesPerSecond() + " trades/s per symbol");
   }
 

@@ -14,7 +14,7 @@ import java.io.IOException;
  * Alpaca does with 429 when clients reconnect too fast (upstream-protocols.md §1.6, HTTP-level).
  * The WebSocket API cannot choose a handshake status, so this sits in front of it.
  */
-@WebFilter(urlPatterns = "/simulator/v2/*")
+@WebFilter(urlPatterns = {"/simulator/v2/*", "/simulator/v1beta3/*"})
 public class HandshakeRefusalFilter extends HttpFilter {
 
   @Inject EmbeddedSimulator embedded;

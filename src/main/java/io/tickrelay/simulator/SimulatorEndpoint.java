@@ -22,7 +22,7 @@ import java.util.logging.Logger;
 public class SimulatorEndpoint {
 
   private static final Logger LOG = Logger.getLogger(SimulatorEndpoint.class.getName());
-  private static final int MAX_MESSAGE_BYTES = 1024 * 1024;
+  static final int MAX_MESSAGE_BYTES = 1024 * 1024;
 
   @Inject EmbeddedSimulator embedded;
 
@@ -30,6 +30,15 @@ public class SimulatorEndpoint {
 
   @OnOpen
   public void open(Session session, @PathParam("feed") String feed) {
+    Optional<AlpacaSimulator> running = runningOrClose(embedded, session);
+    if (running.isPresent()) {
+      simulator = running.get();
+      guard(session, () -> simulator.opened(session, feed));
+    }
+  }
+
+  /** The running simulator, or empty after closing {@code session} because it is disabled. */
+  static Optional<AlpacaSimulator> runningOrClose(EmbeddedSimulator embedded, Session session) {
     Optional<AlpacaSimulator> running = embedded.simulator();
     if (running.isEmpty()) {
       try {
@@ -37,10 +46,8 @@ public class SimulatorEndpoint {
       } catch (IOException e) {
         LOG.fine(() -> "simulator: close failed: " + e.getMessage());
       }
-      return;
     }
-    simulator = running.get();
-    guard(session, () -> simulator.opened(session, feed));
+    return running;
   }
 
   @OnMessage(maxMessageSize = MAX_MESSAGE_BYTES)
@@ -66,10 +73,14 @@ public class SimulatorEndpoint {
 
   @OnError
   public void error(Session session, Throwable error) {
+    failed(session, error);
+  }
+
+  static void failed(Session session, Throwable error) {
     LOG.fine(() -> "simulator session " + session.getId() + ": " + error);
   }
 
-  private static void guard(Session session, Runnable action) {
+  static void guard(Session session, Runnable action) {
     try {
       action.run();
     } catch (RuntimeException e) {

@@ -19,6 +19,9 @@ public record SimulatorSettings(
   /** The feed paths Alpaca serves under {@code /v2} (upstream-protocols.md §1.1). */
   public static final Set<String> ALPACA_FEEDS = Set.of("sip", "iex", "delayed_sip", "test");
 
+  /** The crypto locations Alpaca serves under {@code /v1beta3/crypto} (upstream-protocols.md §1.1). */
+  public static final Set<String> ALPACA_CRYPTO_LOCATIONS = Set.of("us", "us-1", "eu-1");
+
   public SimulatorSettings {
     feeds = Set.copyOf(feeds);
     if (tradesPerSecond <= 0) {

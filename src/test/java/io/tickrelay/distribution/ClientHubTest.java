@@ -126,8 +126,9 @@ class ClientHubTest {
       assertTrue(crypto.awaitText("error", WAIT).contains("\"code\":410"), "no stock channel on crypto");
       crypto.send("{\"action\":\"subscribe\",\"trades\":[\"BTC/USD\"],\"orderbooks\":[\"*\"]}");
       String ack = crypto.awaitText("subscription", WAIT);
-      assertEquals("[{\"T\":\"subscription\",\"trades\":[\"BTC/USD\"],\"quotes\":[],\"bars\":[],"
-          + "\"updatedBars\":[],\"dailyBars\":[],\"orderbooks\":[\"*\"]}]", ack);
+      // keys in the order of Alpaca's crypto example (upstream-protocols.md §1.4)
+      assertEquals("[{\"T\":\"subscription\",\"trades\":[\"BTC/USD\"],\"quotes\":[],"
+          + "\"orderbooks\":[\"*\"],\"bars\":[],\"updatedBars\":[],\"dailyBars\":[]}]", ack);
       stocks.send("{\"action\":\"subscribe\",\"trades\":[\"*\"]}");
       stocks.awaitText("subscription", WAIT);
       assertTrue(server.demand.stream().anyMatch(d -> d.stream().equals(Streams.crypto("us"))

@@ -43,7 +43,7 @@ public final class FakeAlpaca implements AutoCloseable {
     simulator = new AlpacaSimulator(settings, scheduler, Clock.systemUTC(), 42);
     SIMULATORS.put(id, simulator);
     // port -1 = ephemeral; 0 would mean Tyrus's default 8025 (toolchain.md §6.9)
-    server = new Server("localhost", port, "/fake", Map.of(), Endpoint.class);
+    server = new Server("localhost", port, "/fake", Map.of(), Endpoint.class, CryptoEndpoint.class);
     server.start();
     simulator.start();
   }
@@ -72,7 +72,7 @@ public final class FakeAlpaca implements AutoCloseable {
         Duration.ofSeconds(1));
   }
 
-  /** The base URL the gateway appends {@code /v2/{feed}} to. */
+  /** The base URL the gateway appends {@code /v2/{feed}} or {@code /v1beta3/crypto/{loc}} to. */
   public URI baseUrl() {
     return URI.create("ws://localhost:" + server.getPort() + "/fake/" + id);
   }
@@ -108,6 +108,41 @@ public final class FakeAlpaca implements AutoCloseable {
       simulator = SIMULATORS.get(id);
       if (simulator != null) {
         simulator.opened(session, feed);
+      }
+    }
+
+    @OnMessage
+    public void text(Session session, String text) {
+      if (simulator != null) {
+        simulator.text(session, text);
+      }
+    }
+
+    @OnMessage
+    public void binary(Session session, byte[] frame) {
+      if (simulator != null) {
+        simulator.binary(session, frame);
+      }
+    }
+
+    @OnClose
+    public void close(Session session) {
+      if (simulator != null) {
+        simulator.closed(session);
+      }
+    }
+  }
+
+  /** The fake's crypto face, {@code /v1beta3/crypto/{loc}}, the same simulator behind it. */
+  @ServerEndpoint(value = "/{id}/v1beta3/crypto/{loc}", configurator = HandshakeCapture.class)
+  public static class CryptoEndpoint {
+    private AlpacaSimulator simulator;
+
+    @OnOpen
+    public void open(Session session, @PathParam("id") String id, @PathParam("loc") String loc) {
+      simulator = SIMULATORS.get(id);
+      if (simulator != null) {
+        simulator.openedCrypto(session, loc);
       }
     }
 
