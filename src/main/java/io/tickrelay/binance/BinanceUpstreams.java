@@ -34,7 +34,9 @@ public class BinanceUpstreams implements UpstreamProvider {
     UpstreamSettings settings = common
         .forUpstream("binance-spot", config.binanceStreamUrl(), List.of(BinanceProtocol.FEED), "public", "")
         .withSilenceCheck(UpstreamSettings.SilenceCheck.ALWAYS);
-    return List.of(new UpstreamDefinition(protocol(config), settings, config.upstreamKeepWarm()));
+    // never kept warm: market streams have no login or connection slot to secure in advance, and an
+    // idle connection holding no stream would only be rotated every day for nothing
+    return List.of(new UpstreamDefinition(protocol(config), settings, false));
   }
 
   static BinanceProtocol protocol(GatewayConfig config) {
