@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tickrelay.testing.Await;
 import io.tickrelay.testing.WsProbe;
 import jakarta.websocket.CloseReason;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -143,6 +149,51 @@ class BinanceSimulatorTest {
       assertEquals(0, fake.simulator().pongTimeouts());
       assertEquals(0, fake.simulator().rateDisconnects(), "pongs every 300 ms stay under 5/s");
     }
+  }
+
+  @Test
+  void aClientThatNeverPongsIsDisconnected() throws Exception {
+    start(settings().withPing(Duration.ofMillis(200), Duration.ofMillis(700)));
+    URI uri = fake.streamUrl("streams=btcusdt@trade");
+    // a bare socket: WebSocket libraries answer pings by themselves, this one never does
+    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET " + uri.getRawPath() + "?" + uri.getRawQuery() + " HTTP/1.1\r\nHost: localhost\r\n"
+          + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      String status = readHead(in);
+      assertTrue(status.startsWith("HTTP/1.1 101"), status);
+      int pings = 0;
+      while (true) { // read frames until the close frame
+        int opcode = in.readUnsignedByte() & 0x0f;
+        long length = in.readUnsignedByte() & 0x7f;
+        if (length == 126) {
+          length = in.readUnsignedShort();
+        } else if (length == 127) {
+          length = in.readLong();
+        }
+        byte[] payload = in.readNBytes((int) length);
+        if (opcode == 0x9) {
+          pings++;
+        } else if (opcode == 0x8) {
+          assertEquals(1008, ((payload[0] & 0xff) << 8) | (payload[1] & 0xff));
+          break;
+        }
+      }
+      assertTrue(pings >= 2, "pinged before giving up: " + pings);
+      assertEquals(1, fake.simulator().pongTimeouts());
+    }
+  }
+
+  private static String readHead(DataInputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      head.append((char) in.readUnsignedByte());
+    }
+    return head.toString();
   }
 
   private static java.util.function.BooleanSupplier quietSecond() {
