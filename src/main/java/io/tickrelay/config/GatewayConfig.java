@@ -198,6 +198,10 @@ public class GatewayConfig {
   @ConfigProperty(name = "tickrelay.client.fanout-queue", defaultValue = "65536")
   int clientFanoutQueue;
 
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.batch-window", defaultValue = "PT0S")
+  Duration clientBatchWindow;
+
   // Binance spot market streams (io.tickrelay.binance)
   @Inject
   @ConfigProperty(name = "tickrelay.binance.enabled")
@@ -426,6 +430,10 @@ public class GatewayConfig {
 
   public int clientFanoutQueue() {
     return clientFanoutQueue;
+  }
+
+  public Duration clientBatchWindow() {
+    return clientBatchWindow;
   }
 
   // Binance spot market streams

@@ -88,7 +88,7 @@ final class ClientHub {
     this.scheduler = scheduler;
     this.nanoTime = nanoTime;
     this.demand = demand;
-    this.fanoutThread = new FanoutThread(threads, settings.fanoutQueue(), this::fanOut);
+    this.fanoutThread = new FanoutThread(threads, settings.fanoutQueue(), settings.batchWindow(), this::fanOut);
   }
 
   /** The stream's fan-out, made on first use: its own subscribers, journal and sequence. */

@@ -85,7 +85,8 @@ public class ClientSessions {
             config.clientControlBurst(),
             config.clientControlRefusalsBeforeClose()),
         config.clientMaxMessageBytes(),
-        config.clientFanoutQueue());
+        config.clientFanoutQueue(),
+        config.clientBatchWindow());
   }
 
   ClientHub hub() {

@@ -1,6 +1,7 @@
 package io.tickrelay.distribution;
 
 import io.tickrelay.marketdata.MarketEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,9 @@ import java.util.logging.Logger;
  * like a stalled upstream (docs/BENCHMARKS.md, the pong-timeout gaps). Whatever piled up while it
  * was busy is taken in one go and published per stream as one batch, so under load each client
  * gets fewer, fuller frames instead of falling further behind (smart batching, as in the LMAX
- * Disruptor's batch consumer).
+ * Disruptor's batch consumer). An optional batch window makes each round also wait that long for
+ * more, trading that much latency for fewer frames and sends when the load is steady (Centrifugo's
+ * {@code write_delay}, fanout-anchors.md §A.1); zero, the default, never waits.
  */
 final class FanoutThread {
 
@@ -33,17 +36,23 @@ final class FanoutThread {
 
   private final BlockingQueue<Handoff> queue;
   private final BiConsumer<String, List<MarketEvent>> publish;
+  private final long windowNanos;
   private final Thread thread;
   private volatile boolean stopped;
 
   /**
    * @param capacity upstream frames that may wait; beyond it the upstream thread waits too, which
    *     is the back-pressure TCP would apply anyway
+   * @param window how long a round waits for more after its first frame; zero never waits
    */
   FanoutThread(
-      ThreadFactory threads, int capacity, BiConsumer<String, List<MarketEvent>> publish) {
+      ThreadFactory threads,
+      int capacity,
+      Duration window,
+      BiConsumer<String, List<MarketEvent>> publish) {
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.publish = publish;
+    this.windowNanos = window.toNanos();
     this.thread = threads.newThread(this::run);
     thread.setName("tickrelay-fanout");
     thread.setDaemon(true);
@@ -77,6 +86,7 @@ final class FanoutThread {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    queue.clear(); // the sentinel, if the thread saw the flag first
   }
 
   private void run() {
@@ -84,7 +94,10 @@ final class FanoutThread {
     while (!stopped) {
       try {
         taken.add(queue.take());
-        queue.drainTo(taken, MAX_DRAIN - 1);
+        if (windowNanos > 0) {
+          collectFor(taken, System.nanoTime() + windowNanos);
+        }
+        queue.drainTo(taken, MAX_DRAIN - taken.size());
         publishAll(taken);
       } catch (InterruptedException e) {
         if (!stopped) {
@@ -96,6 +109,18 @@ final class FanoutThread {
       } finally {
         taken.clear();
       }
+    }
+  }
+
+  /** Waits until the window closes (or the round is full), taking what arrives meanwhile. */
+  private void collectFor(List<Handoff> taken, long deadline) throws InterruptedException {
+    long left = deadline - System.nanoTime();
+    while (left > 0 && taken.size() < MAX_DRAIN && taken.get(taken.size() - 1) != STOP) {
+      Handoff next = queue.poll(left, TimeUnit.NANOSECONDS);
+      if (next != null) {
+        taken.add(next);
+      }
+      left = deadline - System.nanoTime();
     }
   }
 

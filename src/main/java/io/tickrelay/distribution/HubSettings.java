@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param journalSize events kept for {@code x-resume}
  * @param maxMessageBytes the largest client message answered normally; larger is {@code 400}
  * @param fanoutQueue upstream frames waiting for the fan-out thread before the upstream waits
+ * @param batchWindow how long the fan-out gathers upstream frames into one round; zero: no wait
  */
 record HubSettings(
     Credentials credentials,
@@ -25,4 +26,5 @@ record HubSettings(
     int journalSize,
     ControlRate.Limits controlRate,
     int maxMessageBytes,
-    int fanoutQueue) {}
+    int fanoutQueue,
+    Duration batchWindow) {}

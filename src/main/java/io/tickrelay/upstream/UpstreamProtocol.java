@@ -38,7 +38,10 @@ import java.util.List;
  * Credentials are not the adapter's business: the lifecycle reads them afresh from {@link
  * UpstreamSettings#credentials()} before every connect and hands them to {@link #handshake} and
  * {@link #conversation}. Implementations are stateless and thread-safe; per-session state lives
- * in the {@link Conversation}.
+ * in the {@link Conversation}. To put the adapter to work, add an {@link UpstreamProvider} bean
+ * in the same package returning one {@link UpstreamDefinition} per stream; the stream's {@link
+ * ConnectionGroup} then splits demand by {@link #maxSubscriptions()} and rotates sessions at
+ * {@link #maxSessionAge()}. {@code NeutralLifecycleTest.TinyProtocol} is a complete example.
  */
 public interface UpstreamProtocol {
 
@@ -79,6 +82,11 @@ public interface UpstreamProtocol {
 
   /** What a provider error code means and what to do; unknown codes get {@link ErrorStrategies#unknown}. */
   ErrorStrategies.ErrorStrategy classify(int code);
+
+  /** The row for a conversation that did not reach "live" within the auth timeout. */
+  default ErrorStrategies.ErrorStrategy authTimeout() {
+    return ErrorStrategies.authTimeout();
+  }
 
   /** Minimum spacing between control frames sent (Binance: 200 ms, at most 5/s); zero = none. */
   default Duration controlPace() {

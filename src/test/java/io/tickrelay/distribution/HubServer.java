@@ -60,7 +60,8 @@ final class HubServer implements AutoCloseable {
         1000,
         new ControlRate.Limits(50, 100, 200),
         64 * 1024,
-        4096);
+        4096,
+        Duration.ZERO);
   }
 
   ClientHub hub() {
