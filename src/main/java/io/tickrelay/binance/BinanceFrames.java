@@ -1,7 +1,6 @@
 package io.tickrelay.binance;
 
 import io.tickrelay.marketdata.Bar;
-import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.CryptoBar;
 import io.tickrelay.marketdata.CryptoQuote;
 import io.tickrelay.marketdata.CryptoTrade;
@@ -149,10 +148,5 @@ public final class BinanceFrames {
   private static String idOf(JsonObject frame) {
     JsonValue id = frame.get("id");
     return id == null ? "null" : id.toString();
-  }
-
-  /** The channel a stream name carries, for callers that only have the name. */
-  public Optional<Channel> channelOf(String stream) {
-    return symbols.parseStream(stream).map(BinanceSymbols.StreamKey::channel);
   }
 }

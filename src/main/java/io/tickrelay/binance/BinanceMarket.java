@@ -79,9 +79,9 @@ final class BinanceMarket {
   }
 
   /** The last trade id handed out for {@code symbol} and the first one it had. */
-  long[] tradeIds(String symbol) {
+  BinanceSimulator.TradeIds tradeIds(String symbol) {
     Instrument i = instruments.get(symbol);
-    return i == null ? new long[] {0, 0} : new long[] {i.firstTradeId, i.lastTradeId};
+    return i == null ? new BinanceSimulator.TradeIds(0, 0) : new BinanceSimulator.TradeIds(i.firstTradeId, i.lastTradeId);
   }
 
   static String decimal(double value) {

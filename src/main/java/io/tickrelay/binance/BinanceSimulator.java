@@ -1,8 +1,5 @@
 package io.tickrelay.binance;
 
-import io.tickrelay.delivery.Outbox;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
@@ -12,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +35,7 @@ public final class BinanceSimulator {
 
   private static final Logger LOG = Logger.getLogger(BinanceSimulator.class.getName());
   private static final int OUTBOX_FRAMES = 8192;
-  private static final Pattern STREAM = Pattern.compile(
+  static final Pattern STREAM = Pattern.compile(
       "[a-z0-9]+@(trade|aggTrade|bookTicker|miniTicker|avgPrice|ticker(_1h|_4h|_1d)?"
           + "|kline_(1s|1m|3m|5m|15m|30m|1h|2h|4h|6h|8h|12h|1d|3d|1w|1M)(@\\+08:00)?"
           + "|depth(5|10|20)?(@100ms)?)|!(miniTicker|ticker(_1h|_4h|_1d)?)@arr");
@@ -48,7 +44,7 @@ public final class BinanceSimulator {
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
   private final BinanceMarket market;
-  private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+  private final Map<String, SimulatedSession> peers = new ConcurrentHashMap<>();
   private final List<ScheduledFuture<?>> loops = new ArrayList<>();
   private final AtomicInteger opened = new AtomicInteger();
   private final AtomicInteger rateDisconnects = new AtomicInteger();
@@ -77,7 +73,7 @@ public final class BinanceSimulator {
   public synchronized void stop() {
     loops.forEach(loop -> loop.cancel(false));
     loops.clear();
-    for (Peer peer : peers.values()) {
+    for (SimulatedSession peer : peers.values()) {
       peer.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "simulator stopping"));
     }
     peers.clear();
@@ -104,7 +100,7 @@ public final class BinanceSimulator {
       closeQuietly(session, new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "Too many streams"));
       return;
     }
-    Peer peer = new Peer(session, initial, clock.instant());
+    SimulatedSession peer = new SimulatedSession(session, initial, clock.instant(), OUTBOX_FRAMES);
     peers.put(session.getId(), peer);
     long pingMs = settings.pingInterval().toMillis();
     peer.pinger = scheduler.scheduleAtFixedRate(() -> ping(peer), pingMs, pingMs, TimeUnit.MILLISECONDS);
@@ -113,13 +109,13 @@ public final class BinanceSimulator {
   }
 
   public void text(Session session, String text) {
-    Peer peer = peers.get(session.getId());
+    SimulatedSession peer = peers.get(session.getId());
     if (peer == null || !admitted(peer)) {
       return;
     }
     try {
       ControlRequest request = ControlRequest.parse(text);
-      peer.send(handle(peer, request));
+      peer.send(peer.handle(request, settings.maxStreamsPerConnection()));
     } catch (ControlRequest.Refused refused) {
       peer.send(refused.reply);
     }
@@ -127,7 +123,7 @@ public final class BinanceSimulator {
 
   /** A pong frame: it counts against the rate limit and answers a ping only when it echoes it. */
   public void pong(Session session, ByteBuffer payload) {
-    Peer peer = peers.get(session.getId());
+    SimulatedSession peer = peers.get(session.getId());
     if (peer == null || !admitted(peer)) {
       return;
     }
@@ -143,78 +139,14 @@ public final class BinanceSimulator {
   }
 
   public void closed(Session session) {
-    Peer peer = peers.remove(session.getId());
+    SimulatedSession peer = peers.remove(session.getId());
     if (peer != null) {
       peer.cancelTimers();
     }
   }
 
-  private String handle(Peer peer, ControlRequest request) throws ControlRequest.Refused {
-    switch (request.method()) {
-      case "SUBSCRIBE", "UNSUBSCRIBE" -> {
-        List<String> names = streamNames(request);
-        synchronized (peer) {
-          Set<String> next = new LinkedHashSet<>(peer.streams);
-          if (request.method().equals("SUBSCRIBE")) {
-            next.addAll(names);
-          } else {
-            names.forEach(next::remove);
-          }
-          if (next.size() > settings.maxStreamsPerConnection()) {
-            // Binance documents the cap, not the reply (§6.9): refused whole, nothing changes
-            throw new ControlRequest.Refused(2, "Invalid request: too many streams, at most "
-                + settings.maxStreamsPerConnection() + " per connection", request.id());
-          }
-          peer.streams = Set.copyOf(next);
-          peer.order = List.copyOf(next);
-        }
-        return ControlRequest.result("null", request.id());
-      }
-      case "LIST_SUBSCRIPTIONS" -> {
-        StringBuilder list = new StringBuilder("[");
-        for (String name : peer.order) {
-          list.append(list.length() > 1 ? "," : "").append('"').append(name).append('"');
-        }
-        return ControlRequest.result(list.append(']').toString(), request.id());
-      }
-      case "GET_PROPERTY" -> {
-        property(request);
-        return ControlRequest.result(Boolean.toString(peer.combined), request.id());
-      }
-      default -> { // SET_PROPERTY
-        property(request);
-        if (request.params().size() != 2
-            || !(request.params().get(1) == JsonValue.TRUE || request.params().get(1) == JsonValue.FALSE)) {
-          throw new ControlRequest.Refused(1, "Invalid value type: expected Boolean", request.id());
-        }
-        peer.combined = request.params().get(1) == JsonValue.TRUE;
-        return ControlRequest.result("null", request.id());
-      }
-    }
-  }
-
-  private static void property(ControlRequest request) throws ControlRequest.Refused {
-    if (request.params().isEmpty() || !(request.params().get(0) instanceof JsonString name)) {
-      throw new ControlRequest.Refused(2, "Invalid request: property name must be a string", request.id());
-    }
-    if (!name.getString().equals("combined")) {
-      throw new ControlRequest.Refused(0, "Unknown property", request.id());
-    }
-  }
-
-  private static List<String> streamNames(ControlRequest request) throws ControlRequest.Refused {
-    List<String> names = new ArrayList<>();
-    for (JsonValue param : request.params()) {
-      if (!(param instanceof JsonString s) || !STREAM.matcher(s.getString()).matches()) {
-        throw new ControlRequest.Refused(2, "Invalid request: invalid stream", request.id());
-      }
-      names.add(s.getString());
-    }
-    return names;
-  }
-
   /** Counts an incoming message; above the limit in the last second the session is closed. */
-  private boolean admitted(Peer peer) {
+  private boolean admitted(SimulatedSession peer) {
     long now = System.nanoTime();
     synchronized (peer) {
       peer.incoming.add(now);
@@ -229,7 +161,7 @@ public final class BinanceSimulator {
     return false;
   }
 
-  private void ping(Peer peer) {
+  private void ping(SimulatedSession peer) {
     try {
       Instant now = clock.instant();
       synchronized (peer) {
@@ -251,7 +183,7 @@ public final class BinanceSimulator {
     }
   }
 
-  private void expire(Peer peer) {
+  private void expire(SimulatedSession peer) {
     ageCloses.incrementAndGet();
     // Binance: "a single connection is only valid for 24 hours"; the close code is not documented
     peer.close(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "connection age limit"));
@@ -294,7 +226,7 @@ public final class BinanceSimulator {
   /** Listed symbols some session streams: any stream for trading, kline streams for klines. */
   private Set<String> wanted(boolean klinesOnly) {
     Set<String> symbols = new LinkedHashSet<>();
-    for (Peer peer : peers.values()) {
+    for (SimulatedSession peer : peers.values()) {
       for (String name : peer.streams) {
         int at = name.indexOf('@');
         if (at > 0 && (!klinesOnly || name.endsWith("@" + BinanceChannels.KLINE_1M))) {
@@ -310,7 +242,7 @@ public final class BinanceSimulator {
 
   private void deliver(String stream, String payload) {
     String combined = null;
-    for (Peer peer : peers.values()) {
+    for (SimulatedSession peer : peers.values()) {
       if (peer.streams.contains(stream)) {
         if (peer.combined) {
           if (combined == null) {
@@ -324,8 +256,8 @@ public final class BinanceSimulator {
     }
   }
 
-  /** The first and last trade id generated for a Binance symbol ({@code BTCUSDT}), 0 if none. */
-  public long[] tradeIds(String symbol) {
+  /** The first and last trade id generated for a Binance symbol ({@code BTCUSDT}), zeros if none. */
+  public TradeIds tradeIds(String symbol) {
     synchronized (market) {
       return market.tradeIds(symbol);
     }
@@ -356,59 +288,24 @@ public final class BinanceSimulator {
     return ageCloses.get();
   }
 
-  /** Pongs that echoed an outstanding ping's payload, and pongs that did not. */
-  public int[] pongs() {
-    return new int[] {pongsMatched.get(), pongsMismatched.get()};
+  /** Pongs that echoed an outstanding ping's payload. */
+  public int pongsMatched() {
+    return pongsMatched.get();
   }
+
+  /** Pongs that echoed no outstanding ping (unsolicited, or a wrong payload). */
+  public int pongsUnmatched() {
+    return pongsMismatched.get();
+  }
+
+  /** The trade ids a symbol has had: {@code first} to {@code last}, both inclusive. */
+  public record TradeIds(long first, long last) {}
 
   private static void closeQuietly(Session session, CloseReason reason) {
     try {
       session.close(reason);
     } catch (IOException e) {
       LOG.fine(() -> "binance simulator: close failed: " + e.getMessage());
-    }
-  }
-
-  /** One connected client. */
-  private static final class Peer {
-    final Session session;
-    final Outbox outbox;
-    final Collection<Long> incoming = new ArrayList<>();
-    final Set<String> pingsOutstanding = new LinkedHashSet<>();
-    volatile Set<String> streams;
-    volatile List<String> order;
-    volatile boolean combined = true; // the simulator serves /stream, so combined (§2.2)
-    Instant lastAnsweredAt;
-    long pingCount;
-    ScheduledFuture<?> pinger;
-    ScheduledFuture<?> expiry;
-
-    Peer(Session session, Set<String> initial, Instant openedAt) {
-      this.session = session;
-      this.outbox = new Outbox(session, false, OUTBOX_FRAMES);
-      this.streams = Set.copyOf(initial);
-      this.order = List.copyOf(initial);
-      this.lastAnsweredAt = openedAt;
-    }
-
-    void send(String frame) {
-      if (!outbox.offer(frame.getBytes(StandardCharsets.UTF_8))) {
-        close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "slow client"));
-      }
-    }
-
-    void close(CloseReason reason) {
-      cancelTimers();
-      outbox.abort(reason);
-    }
-
-    void cancelTimers() {
-      if (pinger != null) {
-        pinger.cancel(false);
-      }
-      if (expiry != null) {
-        expiry.cancel(false);
-      }
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickrelay.binance.BinanceProtocol;
+import io.tickrelay.binance.BinanceSimulator;
 import io.tickrelay.binance.BinanceSimulatorSettings;
 import io.tickrelay.binance.BinanceSymbols;
 import io.tickrelay.binance.FakeBinance;
@@ -99,8 +100,8 @@ class BinanceRotationTest {
       Set<Long> unique = new HashSet<>(ids);
       assertEquals(ids.size(), unique.size(), symbol + ": a trade arrived twice: " + duplicates(ids));
       TreeSet<Long> sorted = new TreeSet<>(ids);
-      long[] published = fake.simulator().tradeIds(symbol.replace("/", ""));
-      assertEquals(published[0], sorted.first(), symbol + ": the first trade published is the first received");
+      BinanceSimulator.TradeIds published = fake.simulator().tradeIds(symbol.replace("/", ""));
+      assertEquals(published.first(), sorted.first(), symbol + ": the first trade published is the first received");
       assertEquals(sorted.last() - sorted.first() + 1, sorted.size(), symbol + ": a trade was lost: " + gaps(sorted));
       assertTrue(ids.size() > 300, symbol + ": enough trades to tell: " + ids.size());
     }
