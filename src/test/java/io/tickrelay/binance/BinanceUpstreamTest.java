@@ -18,7 +18,14 @@ import io.tickrelay.upstream.UpstreamConnection;
 import io.tickrelay.upstream.UpstreamListener;
 import io.tickrelay.upstream.UpstreamSettings;
 import io.tickrelay.upstream.UpstreamStateChanged;
+import io.tickrelay.upstream.TyrusTransport;
+import io.tickrelay.upstream.UpstreamStatus;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -132,6 +139,36 @@ class BinanceUpstreamTest {
     assertEquals(0, fake.simulator().rateDisconnects());
     assertEquals(1, fake.simulator().connectionsOpened());
     assertTrue(connection.status().live());
+  }
+
+  @Test
+  void aHandshakeRefusedWith429BacksOffAsThrottled() throws Exception {
+    // Binance answers the upgrade with HTTP 429 past 300 connection attempts in 5 min (§2.3)
+    try (ServerSocket refusing = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+      Thread server = new Thread(() -> {
+        while (!refusing.isClosed()) {
+          try (Socket socket = refusing.accept()) {
+            socket.getInputStream().read(new byte[4096]);
+            socket.getOutputStream().write("HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+          } catch (IOException closed) {
+            return; // the test is over
+          }
+        }
+      });
+      server.setDaemon(true);
+      server.start();
+      connection = new UpstreamConnection(protocol(Duration.ZERO),
+          settings(URI.create("ws://localhost:" + refusing.getLocalPort())), new TyrusTransport(), tasks,
+          recorder, Clock.systemUTC());
+      connection.start(); // TyrusTransport: it reports a refused upgrade with its HTTP status
+      Await.until("a refused handshake", WAIT, () -> connection.status().lastError() != null);
+      UpstreamStatus status = connection.status();
+      assertEquals(429, status.lastError().code());
+      assertTrue(status.lastError().meaning().contains("too many connection attempts"), status.lastError().meaning());
+      assertTrue(Duration.between(status.lastError().at(), status.nextAttemptAt()).toMillis() >= 1100,
+          "at least the throttled floor (1200 ms), not the 50 ms backoff: " + status.nextAttemptAt());
+    }
   }
 
   /** Records what the connection produces. */
