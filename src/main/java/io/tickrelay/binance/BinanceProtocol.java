@@ -29,9 +29,10 @@ import java.util.logging.Logger;
  * stream: combined streams at {@code {base}/stream}, the demand carried in the URL on (re)connect
  * so a restore costs no control message, deltas as SUBSCRIBE/UNSUBSCRIBE with ids answered by
  * {@code {"result":null,"id":..}}, control messages evenly paced below Binance's 5 per second
- * (server pongs count too, so one slot is left for them by default), 1024 streams per connection,
- * server pings answered by the transport, and a rotation before Binance's 24 h cut-off with
- * per-event identities for the overlap.
+ * (pings and pongs count too, so two slots are left for them by default), 1024 streams per
+ * connection, server pings answered by the transport and the gateway's own pings for stall
+ * detection, and a rotation before Binance's 24 h cut-off with per-event identities for the
+ * overlap.
  */
 public final class BinanceProtocol implements UpstreamProtocol {
 
@@ -219,9 +220,15 @@ public final class BinanceProtocol implements UpstreamProtocol {
     return maxStreams;
   }
 
+  /**
+   * The gateway pings too (the transport answers Binance's own pings whatever the mode): many
+   * Binance pairs trade seldom, so silence says nothing about a connection's health, while an
+   * unanswered ping does. A ping counts against Binance's 5 messages per second, like the pong to
+   * the server's ping; hence 3 control messages per second by default.
+   */
   @Override
   public KeepaliveMode keepalive() {
-    return KeepaliveMode.ANSWER_SERVER_PINGS;
+    return KeepaliveMode.CLIENT_PINGS;
   }
 
   @Override

@@ -30,10 +30,12 @@ public class BinanceUpstreams implements UpstreamProvider {
     LOG.info("Binance spot upstream at " + SafeUrl.of(config.binanceStreamUrl()) + " for /v1beta3/crypto/binance"
         + (config.simulatorMode() ? " (EMBEDDED SIMULATOR, simulated prices)" : "")
         + ", connections replaced after " + config.binanceMaxSessionAge());
-    // market streams need no credentials; crypto trades around the clock, so silence always counts
+    // market streams need no credentials; silence is no stall on Binance, where many pairs trade
+    // seldom (a trades-only subscription would reconnect every silence window): the gateway's pings
+    // catch dead connections instead (BinanceProtocol#keepalive)
     UpstreamSettings settings = common
         .forUpstream("binance-spot", config.binanceStreamUrl(), List.of(BinanceProtocol.FEED), "public", "")
-        .withSilenceCheck(UpstreamSettings.SilenceCheck.ALWAYS);
+        .withSilenceCheck(UpstreamSettings.SilenceCheck.OFF);
     // never kept warm: market streams have no login or connection slot to secure in advance, and an
     // idle connection holding no stream would only be rotated every day for nothing
     return List.of(new UpstreamDefinition(protocol(config), settings, false));

@@ -220,7 +220,7 @@ public class GatewayConfig {
   List<String> binanceQuoteAssets;
 
   @Inject
-  @ConfigProperty(name = "tickrelay.binance.control-per-second", defaultValue = "4")
+  @ConfigProperty(name = "tickrelay.binance.control-per-second", defaultValue = "3")
   int binanceControlPerSecond;
 
   @Inject
@@ -462,7 +462,7 @@ public class GatewayConfig {
     return List.copyOf(binanceQuoteAssets);
   }
 
-  /** Control messages per second per Binance connection (Binance allows 5, pongs included). */
+  /** Control messages per second per Binance connection (Binance allows 5, pings and pongs included). */
   public int binanceControlPerSecond() {
     return binanceControlPerSecond;
   }

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 class BinanceProtocolTest {
 
-  private final BinanceProtocol protocol = new BinanceProtocol(BinanceSymbols.defaults(), 4, 1024,
+  private final BinanceProtocol protocol = new BinanceProtocol(BinanceSymbols.defaults(), 3, 1024,
       Duration.parse("PT23H50M"), Clock.fixed(Instant.parse("2026-12-01T22:00:00Z"), ZoneOffset.UTC));
 
   private static String text(SubscriptionRequest request) {
@@ -97,9 +97,9 @@ class BinanceProtocolTest {
 
   @Test
   void limitsAndErrorTable() {
-    assertEquals(Duration.ofMillis(250), protocol.controlPace(), "4/s leaves one of Binance's 5 for a pong");
+    assertEquals(Duration.ofNanos(333_333_333), protocol.controlPace(), "3/s leaves two of Binance's 5 for a ping and a pong");
     assertEquals(1024, protocol.maxSubscriptions());
-    assertEquals(UpstreamProtocol.KeepaliveMode.ANSWER_SERVER_PINGS, protocol.keepalive());
+    assertEquals(UpstreamProtocol.KeepaliveMode.CLIENT_PINGS, protocol.keepalive(), "silence is no stall on Binance");
     assertEquals(Duration.parse("PT23H50M"), protocol.maxSessionAge());
     assertEquals(FailureReaction.THROTTLED, protocol.classify(429).reaction());
     assertEquals(FailureReaction.THROTTLED, protocol.classify(418).reaction());

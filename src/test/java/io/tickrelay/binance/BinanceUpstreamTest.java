@@ -64,13 +64,13 @@ class BinanceUpstreamTest {
   static UpstreamSettings settings(URI base) {
     return new UpstreamSettings("binance-test", base, List.of(BinanceProtocol.FEED), "public", "",
         Duration.ofSeconds(5), new Backoff(Duration.ofMillis(50), Duration.ofMillis(400)),
-        Duration.ofMillis(1500), Duration.ofMillis(1200), Duration.ofMillis(200),
-        Duration.ofMillis(300), Duration.ZERO, UpstreamSettings.SilenceCheck.OFF,
+        Duration.ofMillis(1500), Duration.ofMillis(1200), Duration.ofSeconds(1),
+        Duration.ofSeconds(2), Duration.ZERO, UpstreamSettings.SilenceCheck.OFF,
         Duration.ofMinutes(15), 3);
   }
 
   static BinanceProtocol protocol(Duration maxSessionAge) {
-    return new BinanceProtocol(BinanceSymbols.defaults(), 4, 1024, maxSessionAge, Clock.systemUTC());
+    return new BinanceProtocol(BinanceSymbols.defaults(), 3, 1024, maxSessionAge, Clock.systemUTC());
   }
 
   private static BinanceSimulatorSettings simulator() {
@@ -114,13 +114,15 @@ class BinanceUpstreamTest {
     Await.until("5 pongs", WAIT, () -> fake.simulator().pongsMatched() >= 5);
     assertEquals(0, fake.simulator().pongsUnmatched(), "no pong without its ping's payload");
     assertEquals(0, fake.simulator().pongTimeouts());
+    Await.until("the gateway's own ping answered", WAIT, () -> connection.status().pingRoundTrip() != null);
     assertEquals(1, fake.simulator().connectionsOpened(), "the connection was never dropped");
   }
 
   @Test
   void aBurstOfThirtyChangesIsPacedAndNeverDisconnectedForRate() throws Exception {
-    // Binance's own 20 s ping: its pong plus 4 paced messages fit the 5 per second (a 400 ms ping
-    // in the test simulator would add 2-3 pongs per second and rightly get the connection closed)
+    // Binance's own 20 s ping: its pong, the gateway's 1 s ping and 3 paced messages fit the 5 per
+    // second (a 400 ms ping in the test simulator would add 2-3 pongs per second and rightly get
+    // the connection closed)
     fake = FakeBinance.start(BinanceSimulatorSettings.realistic(Set.of("BTCUSDT"), 40));
     connect(protocol(Duration.ZERO));
     Await.until("live", WAIT, () -> connection.status().live());

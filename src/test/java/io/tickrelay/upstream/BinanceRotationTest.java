@@ -64,10 +64,10 @@ class BinanceRotationTest {
     fake = FakeBinance.start(BinanceSimulatorSettings.realistic(Set.of("BTCUSDT", "ETHBTC"), 100)
         .withMaxConnectionAge(Duration.ofSeconds(3)));
     BinanceProtocol protocol =
-        new BinanceProtocol(BinanceSymbols.defaults(), 4, 1024, Duration.ofSeconds(2), Clock.systemUTC());
+        new BinanceProtocol(BinanceSymbols.defaults(), 3, 1024, Duration.ofSeconds(2), Clock.systemUTC());
     UpstreamSettings settings = new UpstreamSettings("binance-test", fake.baseUrl(), List.of(BinanceProtocol.FEED),
         "public", "", Duration.ofSeconds(5), new Backoff(Duration.ofMillis(50), Duration.ofMillis(400)),
-        Duration.ofMillis(1500), Duration.ofMillis(1200), Duration.ofMillis(200), Duration.ofMillis(300),
+        Duration.ofMillis(1500), Duration.ofMillis(1200), Duration.ofSeconds(1), Duration.ofSeconds(2),
         Duration.ZERO, UpstreamSettings.SilenceCheck.OFF, Duration.ofMinutes(15), 3);
     UpstreamListener listener = new UpstreamListener() {
       @Override
