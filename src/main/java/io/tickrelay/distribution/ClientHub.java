@@ -269,6 +269,11 @@ final class ClientHub {
     return floodClosures.get();
   }
 
+  /** The sequence number of the stream's latest event (publishing is asynchronous). */
+  long head(String stream) {
+    return fanout(stream).head();
+  }
+
   Fanout fanout(ClientSession client) {
     return fanout(client.stream());
   }
