@@ -32,6 +32,8 @@ public final class TradingSimulator {
   private final ScheduledExecutorService scheduler;
   private final SimulatedOrders orders;
   private final Map<String, Peer> peers = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger refusals =
+      new java.util.concurrent.atomic.AtomicInteger();
   private ScheduledFuture<?> loop;
 
   /**
@@ -75,6 +77,11 @@ public final class TradingSimulator {
     peers.values().forEach(p -> p.outbox.abort(reason));
   }
 
+  /** How many authentication attempts it answered with {@code unauthorized}. */
+  public int refusals() {
+    return refusals.get();
+  }
+
   public int sessions() {
     return peers.size();
   }
@@ -115,6 +122,7 @@ public final class TradingSimulator {
         peer.authorized = true;
         peer.outbox.offer(TradingFrames.authorization(TradingFrames.AUTHORIZED, "authenticate"));
       } else {
+        refusals.incrementAndGet();
         LOG.info(() -> "trading simulator: key " + auth.key() + " refused");
         peer.outbox.finish(
             TradingFrames.authorization(TradingFrames.UNAUTHORIZED, "authenticate"),
