@@ -10,7 +10,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready only while every upstream connection is authenticated and fresh: before that clients get
+ * Ready only while every upstream connection (of every provider and stream) is authenticated and fresh: before that clients get
  * no data. Freshness is enforced by the connection itself (a ping unanswered within the pong
  * deadline, or a data silence past the window, closes it and it leaves CONNECTED), so CONNECTED
  * implies fresh; the data shows the ages behind that verdict.
@@ -26,6 +26,8 @@ public class UpstreamReadinessCheck implements HealthCheck {
     HealthCheckResponseBuilder response =
         HealthCheckResponse.named("upstream").status(upstreams.allLive());
     for (UpstreamStatus status : upstreams.statuses()) {
+      response.withData(status.connection() + ".provider", status.provider());
+      response.withData(status.connection() + ".stream", status.stream());
       response.withData(status.connection() + ".state", status.state().name());
       response.withData(status.connection() + ".feed", status.feed());
       if (status.feedReason() != null) {

@@ -50,19 +50,19 @@ public class GatewayMetrics {
         "Clients cut off with 407 slow client since start", ClientFigures::slowClientDisconnects);
     client("tickrelay_clients_flood_closures",
         "Clients closed for flooding control messages since start", ClientFigures::floodClosures);
-    upstreams.statuses().forEach(s -> upstream(s.connection()));
+    upstreams.statuses().forEach(s -> upstream(s.connection(), s.provider(), s.stream()));
   }
 
   /** Connections appear at run time; each gets its series when it first changes state. */
   void onStateChanged(@Observes UpstreamStateChanged change) {
-    upstream(change.connection());
+    upstream(change.connection(), change.provider(), change.stream());
   }
 
-  private void upstream(String connection) {
+  private void upstream(String connection, String provider, String stream) {
     if (!registeredConnections.add(connection)) {
       return;
     }
-    Tag tag = new Tag("connection", connection);
+    Tag[] tag = {new Tag("connection", connection), new Tag("provider", provider), new Tag("stream", stream)};
     gauge("tickrelay_upstream_connected", "1 while the upstream is authenticated and live",
         connection, s -> s.live() ? 1 : 0, tag);
     gauge("tickrelay_upstream_messages_received",
@@ -78,7 +78,7 @@ public class GatewayMetrics {
         s -> s.pingRoundTrip() == null ? Double.NaN : s.pingRoundTrip().toNanos() / 1e9, tag);
     for (UpstreamState state : UpstreamState.values()) {
       gauge("tickrelay_upstream_state", "1 for the state the upstream is in, 0 for the others",
-          connection, s -> s.state() == state ? 1 : 0, tag, new Tag("state", state.name()));
+          connection, s -> s.state() == state ? 1 : 0, with(tag, new Tag("state", state.name())));
     }
   }
 
@@ -88,6 +88,12 @@ public class GatewayMetrics {
     Function<UpstreamConnections, Double> read =
         u -> find(u, connection).map(value::applyAsDouble).orElse(Double.NaN);
     registry.gauge(meta(name, description), upstreams, read, tags);
+  }
+
+  private static Tag[] with(Tag[] tags, Tag more) {
+    Tag[] all = java.util.Arrays.copyOf(tags, tags.length + 1);
+    all[tags.length] = more;
+    return all;
   }
 
   private void client(String name, String description, ToDoubleFunction<ClientFigures> value) {

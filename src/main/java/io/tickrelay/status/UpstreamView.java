@@ -21,6 +21,7 @@ import java.util.Set;
 public record UpstreamView(
     String connection,
     String provider,
+    String stream,
     String url,
     List<String> feeds,
     String feed,
@@ -52,6 +53,7 @@ public record UpstreamView(
     return new UpstreamView(
         s.connection(),
         s.provider(),
+        s.stream(),
         redacted(s.url()),
         s.feeds(),
         s.feed(),

@@ -1,7 +1,7 @@
 package io.tickrelay.upstream;
 
 /** What a connection does about a failure; the rows that choose one are in {@link ErrorStrategies}. */
-enum FailureReaction {
+public enum FailureReaction {
   /** Reconnect after the usual backoff. */
   RECONNECT,
   /** Retrying will not help until something outside changes: ERROR state, retry only at the cap. */
@@ -19,10 +19,5 @@ enum FailureReaction {
   /** A channel is not offered on this feed: stop asking for it there, report it. */
   DROP_CHANNEL,
   /** Concerns one message, not the connection: log and carry on. */
-  CARRY_ON;
-
-  /** Kept for callers that only need the reaction to an Alpaca error code. */
-  static FailureReaction forCode(int code) {
-    return ErrorStrategies.forCode(code).reaction();
-  }
+  CARRY_ON
 }

@@ -6,11 +6,6 @@ import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.marketdata.MarketEvent;
-import io.tickrelay.marketdata.Streams;
-import io.tickrelay.protocol.JsonCodec;
-import io.tickrelay.protocol.ProtocolException;
-import io.tickrelay.protocol.ServerMessage;
-import io.tickrelay.protocol.WireFormat;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
@@ -22,13 +17,11 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
@@ -37,36 +30,37 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One upstream stock-stream connection and its whole lifecycle: connect, wait for {@code
- * connected}, authenticate, hold the union of client demand, watch for stalls, fall back and
- * re-probe feeds, and reconnect with backoff whatever goes wrong. State changes happen under this
- * object's lock; network calls never do. Each connection attempt has a generation number so that
- * callbacks of an abandoned attempt change nothing. It is long because the lifecycle is one story;
- * counters live in {@link ConnectionFigures}, the error table in {@link ErrorStrategies}.
+ * One upstream connection and its whole provider-neutral lifecycle: connect, run the protocol's
+ * post-open conversation until live, hold the union of client demand, watch for stalls, fall back
+ * and re-probe feeds, and reconnect with backoff whatever goes wrong; the provider's wire format is
+ * its {@link UpstreamProtocol}'s. State changes happen under this object's lock; network calls
+ * never do. Each connection attempt has a generation number so that callbacks of an abandoned
+ * attempt change nothing. It is long because the lifecycle is one story; counters live in {@link
+ * ConnectionFigures}, feeds in {@link FeedChain}, unanswered requests in {@link InFlightRequests}.
  */
 public final class UpstreamConnection {
 
   private static final Logger LOG = Logger.getLogger(UpstreamConnection.class.getName());
-  private static final JsonCodec JSON = (JsonCodec) WireFormat.JSON.codec();
-  private static final ErrorStrategies.ErrorStrategy STALL =
-      new ErrorStrategies.ErrorStrategy(0, FailureReaction.RECONNECT,
-          "the connection stalled: open but silent", "none: the gateway reconnects");
+  private static final ErrorStrategies.ErrorStrategy STALL = ErrorStrategies.stall();
 
+  private final UpstreamProtocol protocol;
   private final UpstreamSettings settings;
   private final Transport transport;
   private final Tasks tasks;
   private final UpstreamListener listener;
   private final Clock clock;
   private final ConnectionFigures figures = new ConnectionFigures();
+  private final FeedChain feeds;
+  private final FreshCredentials credentials;
+  private final PacedSender sender;
 
   private UpstreamState state = UpstreamState.DISCONNECTED;
   private Instant since;
   private String reason = "not started";
-  private int feedIndex;
-  private String feedReason = "first choice";
-  private volatile String lastKeyId;
-  private int probeReturnIndex = -1;
   private int generation;
+  private UpstreamProtocol.Conversation conversation;
+  /** The demand the connect URL already subscribed (URL-carried streams). */
+  private Interest carried = Interest.none();
   private Session session;
   private ScheduledFuture<?> pending;
   private ScheduledFuture<?> authDeadline;
@@ -77,16 +71,20 @@ public final class UpstreamConnection {
   private boolean dataSinceConnect;
   /** What clients want: the full union of demand, re-sent after every reconnect. */
   private Interest demand = Interest.none();
-  /** Subscription requests sent and not yet answered, oldest first (the provider answers in order). */
-  private final Deque<Interest> inFlight = new ArrayDeque<>();
+  private final InFlightRequests inFlight = new InFlightRequests();
 
   public UpstreamConnection(
+      UpstreamProtocol protocol,
       UpstreamSettings settings,
       Transport transport,
       Tasks tasks,
       UpstreamListener listener,
       Clock clock) {
+    this.protocol = protocol;
     this.settings = settings;
+    this.feeds = new FeedChain(settings.feeds());
+    this.credentials = new FreshCredentials(settings);
+    this.sender = new PacedSender(settings.name(), protocol.controlPace(), tasks, clock);
     this.transport = transport;
     this.tasks = tasks;
     this.listener = listener;
@@ -122,22 +120,23 @@ public final class UpstreamConnection {
   /** Applies a change of client demand: remembers it and, when live, subscribes upstream. */
   public void demand(DemandChanged change) {
     Session live;
-    List<byte[]> requests = new ArrayList<>();
+    int attempt;
+    List<Frame> requests = List.of();
     synchronized (this) {
       demand = demand.plus(change.added()).minus(change.removed());
       live = state == UpstreamState.CONNECTED ? session : null;
+      attempt = generation;
       if (live != null) {
-        requests.addAll(requestsFor(true, change.added()));
-        requests.addAll(requestsFor(false, change.removed()));
+        requests = requestsFor(change.added(), change.removed());
       }
     }
-    requests.forEach(request -> send(live, request));
+    send(live, attempt, requests);
   }
 
   public synchronized UpstreamStatus status() {
     return new UpstreamStatus(
-        settings.name(), "alpaca", SafeUrl.of(settings.feedUrl(feed())), settings.feeds(), feed(),
-        feedReason, state, since, reason, figures.escalated, figures.lastMessageAt,
+        settings.name(), protocol.provider(), protocol.stream(), SafeUrl.of(protocol.target(settings.baseUrl(), feed(), demand).uri()),
+        feeds.all(), feed(), feeds.reason(), state, since, reason, figures.escalated, figures.lastMessageAt,
         figures.pingRoundTrip, figures.messagesIn, figures.bytesIn, figures.reconnects,
         figures.consecutiveFailures, figures.slowClientDisconnects, figures.lastError,
         figures.droppedChannelNames(), state == UpstreamState.STOPPED ? null : figures.nextAttemptAt,
@@ -153,21 +152,33 @@ public final class UpstreamConnection {
     return transition(to, why);
   }
 
-  private String feed() {
-    return settings.feeds().get(feedIndex);
+  public UpstreamProtocol protocol() {
+    return protocol;
   }
 
-  /** One request per channel, so that a 405 or 410 reply can be traced to its channel. */
-  private List<byte[]> requestsFor(boolean subscribe, Interest interest) {
-    List<byte[]> requests = new ArrayList<>();
+  private String feed() {
+    return feeds.current();
+  }
+
+  /** Under the lock: the protocol's frames for a delta, minus dropped channels, remembered in flight. */
+  private List<Frame> requestsFor(Interest added, Interest removed) {
+    List<Frame> frames = new ArrayList<>();
+    for (SubscriptionRequest request : protocol.requests(offered(added), offered(removed))) {
+      inFlight.sent(request);
+      frames.add(request.frame());
+    }
+    return frames;
+  }
+
+  /** The part of {@code interest} on channels the current feed has not refused. */
+  private Interest offered(Interest interest) {
+    Interest kept = Interest.none();
     for (Channel channel : interest.channels()) {
       if (!figures.dropped(feed(), channel)) {
-        Interest one = Interest.of(Map.of(channel, interest.symbols(channel)));
-        inFlight.add(subscribe ? one : Interest.none());
-        requests.add(JSON.subscriptionRequest(subscribe, one));
+        kept = kept.plus(Interest.of(Map.of(channel, interest.symbols(channel))));
       }
     }
-    return requests;
+    return kept;
   }
 
   private void scheduleConnect(Duration delay) {
@@ -180,17 +191,26 @@ public final class UpstreamConnection {
   private void connect(int expected) {
     URI uri;
     int attempt;
+    UpstreamSettings.Credentials current = credentials.read(); // afresh before every connect
     synchronized (this) {
       if (state == UpstreamState.STOPPED || expected != generation) {
         return; // superseded: never two attempts in flight for one connection
       }
       attempt = ++generation;
-      uri = settings.feedUrl(feed());
+      UpstreamProtocol.Target target = protocol.target(settings.baseUrl(), feed(), demand);
+      uri = target.uri();
+      carried = target.carried();
+      conversation = protocol.conversation(current);
       figures.nextAttemptAt = null;
       transition(UpstreamState.CONNECTING, "connecting to " + SafeUrl.of(uri));
     }
+    ClientEndpointConfig.Builder config = ClientEndpointConfig.Builder.create();
+    ClientEndpointConfig.Configurator headers = protocol.handshake(current);
+    if (headers != null) {
+      config.configurator(headers);
+    }
     try {
-      Session opened = transport.connect(new Listener(attempt), ClientEndpointConfig.Builder.create().build(), uri);
+      Session opened = transport.connect(new Listener(attempt), config.build(), uri);
       synchronized (this) {
         if (attempt != generation) { // stopped or failed while the handshake ran
           closeQuietly(opened, CloseReason.CloseCodes.NORMAL_CLOSURE, "superseded");
@@ -203,49 +223,81 @@ public final class UpstreamConnection {
     }
   }
 
-  private synchronized void opened(int attempt, Session opened) {
-    if (attempt != generation) {
-      closeQuietly(opened, CloseReason.CloseCodes.NORMAL_CLOSURE, "superseded");
-      return;
+  private void opened(int attempt, Session opened) {
+    UpstreamProtocol.Step first;
+    synchronized (this) {
+      if (attempt != generation) {
+        closeQuietly(opened, CloseReason.CloseCodes.NORMAL_CLOSURE, "superseded");
+        return;
+      }
+      session = opened;
+      transition(UpstreamState.AUTHENTICATING, "handshake done, authenticating");
+      authDeadline = tasks.schedule(() -> failed(attempt, ErrorStrategies.authTimeout(),
+          "not authenticated within " + settings.authTimeout()), settings.authTimeout());
+      first = conversation.opened();
     }
-    session = opened;
-    transition(UpstreamState.AUTHENTICATING, "handshake done, waiting for connected");
-    authDeadline = tasks.schedule(() -> failed(attempt, ErrorStrategies.forCode(404),
-        "no connected and authenticated within " + settings.authTimeout()), settings.authTimeout());
+    step(attempt, first);
   }
 
-  private void onFrame(int attempt, String frame) {
-    List<ServerMessage> messages;
+  /** Sends a conversation step's frames and goes live when it says so. */
+  private void step(int attempt, UpstreamProtocol.Step step) {
+    Session current;
+    synchronized (this) {
+      if (attempt != generation || session == null) {
+        return;
+      }
+      current = session;
+    }
+    send(current, attempt, step.send());
+    if (step.live()) {
+      becomeLive(attempt);
+    }
+  }
+
+  private void onFrame(int attempt, int length, Decoder decoder) {
     synchronized (this) {
       if (attempt != generation) {
         return;
       }
-      figures.received(frame.length(), clock.instant());
+      figures.received(length, clock.instant());
     }
+    List<Inbound> items;
     try {
-      messages = JSON.decodeServer(frame);
-    } catch (ProtocolException e) {
+      items = decoder.decode();
+    } catch (UnreadableFrame | RuntimeException e) {
       LOG.warning(() -> settings.name() + ": unreadable upstream frame ignored: " + e.getMessage());
       return;
     }
-    List<MarketEvent> events = new ArrayList<>(messages.size());
-    for (ServerMessage message : messages) {
-      if (message instanceof ServerMessage.Data data) {
-        events.add(data.event());
-      } else if (message instanceof ServerMessage.Success success) {
-        onSuccess(attempt, success.msg());
-      } else if (message instanceof ServerMessage.Failure failure) {
+    Map<String, List<MarketEvent>> events = new LinkedHashMap<>();
+    for (Inbound item : items) {
+      if (item instanceof Inbound.Data data) {
+        String stream = data.stream() == null ? protocol.stream() : data.stream();
+        events.computeIfAbsent(stream, s -> new ArrayList<>()).add(data.event());
+      } else if (item instanceof Inbound.AuthProgress progress) {
+        UpstreamProtocol.Step next;
+        synchronized (this) {
+          if (attempt != generation || conversation == null) {
+            return;
+          }
+          next = conversation.progressed(progress);
+        }
+        step(attempt, next);
+      } else if (item instanceof Inbound.ProviderError failure) {
         onFailure(attempt, failure);
-      } else if (message instanceof ServerMessage.SubscriptionState ack) {
-        onAck(attempt, ack.interest());
+      } else if (item instanceof Inbound.Ack ack) {
+        onAck(attempt, ack);
       }
     }
-    if (!events.isEmpty()) {
-      onData(attempt, events);
-    }
+    events.forEach((stream, list) -> onData(attempt, stream, list));
   }
 
-  private void onData(int attempt, List<MarketEvent> events) {
+  /** Decodes one frame; a protocol hook that may fail on bad input. */
+  @FunctionalInterface
+  private interface Decoder {
+    List<Inbound> decode() throws UnreadableFrame;
+  }
+
+  private void onData(int attempt, String stream, List<MarketEvent> events) {
     String feed;
     synchronized (this) {
       if (attempt != generation) {
@@ -263,54 +315,12 @@ public final class UpstreamConnection {
       }
       feed = feed();
     }
-    listener.received(new MarketDataReceived(Streams.STOCKS, feed, events));
-  }
-
-  /**
-   * The credentials for this attempt, read afresh so a rotated secret is used at the next
-   * reconnect; a failing source keeps the credentials the gateway started with.
-   */
-  private UpstreamSettings.Credentials currentCredentials() {
-    UpstreamSettings.Credentials fresh;
-    try {
-      fresh = settings.credentials().current();
-    } catch (RuntimeException e) {
-      LOG.warning(() -> settings.name() + ": credentials could not be re-read ("
-          + e.getClass().getSimpleName() + "), using the ones it started with");
-      fresh = null;
-    }
-    if (fresh == null || fresh.keyId() == null || fresh.secret() == null) {
-      return new UpstreamSettings.Credentials(settings.keyId(), settings.secret());
-    }
-    String key = fresh.keyId();
-    if (!key.equals(lastKeyId)) {
-      String previous = lastKeyId;
-      LOG.info(() -> settings.name() + ": authenticating with key " + key
-          + (previous == null ? "" : " (was " + previous + ")"));
-      lastKeyId = key;
-    }
-    return fresh;
-  }
-
-  private void onSuccess(int attempt, String msg) {
-    if ("connected".equals(msg)) {
-      Session current;
-      synchronized (this) {
-        if (attempt != generation || session == null) {
-          return;
-        }
-        current = session;
-      }
-      UpstreamSettings.Credentials credentials = currentCredentials();
-      send(current, JSON.auth(credentials.keyId(), credentials.secret()));
-    } else if ("authenticated".equals(msg)) {
-      becomeLive(attempt);
-    }
+    listener.received(new MarketDataReceived(stream, feed, events));
   }
 
   private void becomeLive(int attempt) {
     Session current;
-    List<byte[]> restore;
+    List<Frame> restore;
     FeedSelected selected;
     synchronized (this) {
       if (attempt != generation || session == null) {
@@ -320,41 +330,39 @@ public final class UpstreamConnection {
       cancel(authDeadline);
       dataSinceConnect = false;
       figures.lastDataAt = clock.instant();
-      if (probeReturnIndex >= 0) {
-        feedReason = "back on preferred feed " + feed() + " after re-probe";
-        probeReturnIndex = -1;
-      }
+      feeds.live();
       transition(UpstreamState.CONNECTED, "authenticated on feed " + feed());
       inFlight.clear();
-      restore = requestsFor(true, demand);
-      selected = new FeedSelected(Streams.STOCKS, settings.name(), feed(), feedReason, clock.instant());
+      restore = requestsFor(demand.minus(carried), carried.minus(demand));
+      selected = new FeedSelected(protocol.stream(), settings.name(), feed(), feeds.reason(), clock.instant());
       keepalive = tasks.scheduleRepeating(() -> ping(attempt), settings.pingInterval());
-      if (feedIndex > 0 && !settings.reprobeInterval().isZero()) {
+      if (feeds.onFallback() && !settings.reprobeInterval().isZero()) {
         reprobe = tasks.schedule(() -> reprobe(attempt), settings.reprobeInterval());
       }
     }
     LOG.info(() -> settings.name() + ": live on feed " + selected.feed() + " (" + selected.reason()
         + "), restoring " + demand.symbolCount() + " subscriptions");
     listener.feedSelected(selected);
-    restore.forEach(request -> send(current, request));
+    send(current, attempt, restore);
   }
 
-  private void onFailure(int attempt, ServerMessage.Failure failure) {
-    ErrorStrategies.ErrorStrategy row = ErrorStrategies.forCode(failure.code());
-    String what = "upstream error " + failure.code() + " " + failure.msg();
+  private void onFailure(int attempt, Inbound.ProviderError failure) {
+    ErrorStrategies.ErrorStrategy row = protocol.classify(failure.code());
+    String what = "upstream error " + failure.code() + " " + failure.message();
     switch (row.reaction()) {
       case CARRY_ON -> LOG.warning(() -> settings.name() + ": " + what + " (connection kept)");
-      case REJECT_REQUEST, DROP_CHANNEL -> rejected(attempt, row, what);
+      case REJECT_REQUEST, DROP_CHANNEL -> rejected(attempt, row, what, failure.id());
       default -> failed(attempt, row, what);
     }
   }
 
-  /** A subscription request was refused (405) or named a channel the feed lacks (410). */
-  private synchronized void rejected(int attempt, ErrorStrategies.ErrorStrategy row, String what) {
+  /** A subscription request was refused (Alpaca 405) or named a channel the feed lacks (410). */
+  private synchronized void rejected(int attempt, ErrorStrategies.ErrorStrategy row, String what, Object id) {
     if (attempt != generation) {
       return;
     }
-    Interest request = inFlight.poll();
+    SubscriptionRequest answered = inFlight.answered(id);
+    Interest request = answered == null ? null : answered.subject();
     figures.lastError = new UpstreamStatus.LastError(row.code(), what, row.meaning(), row.remedy(), clock.instant());
     if (row.reaction() == FailureReaction.DROP_CHANNEL && request != null) {
       for (Channel channel : request.channels()) {
@@ -368,21 +376,17 @@ public final class UpstreamConnection {
     }
   }
 
-  private void onAck(int attempt, Interest acknowledged) {
+  private void onAck(int attempt, Inbound.Ack ack) {
     synchronized (this) {
       if (attempt != generation) {
         return;
       }
-      inFlight.poll();
-      if (!inFlight.isEmpty()) {
+      inFlight.answered(ack.id());
+      if (!inFlight.isEmpty() || ack.state() == null) {
         return; // later requests are still on their way; the last acknowledgement settles it
       }
-      Interest expected = Interest.none();
-      for (Channel channel : demand.channels()) {
-        if (!figures.dropped(feed(), channel)) {
-          expected = expected.plus(Interest.of(Map.of(channel, demand.symbols(channel))));
-        }
-      }
+      Interest acknowledged = ack.state();
+      Interest expected = offered(demand);
       if (!acknowledged.equals(expected)) {
         LOG.warning(settings.name() + ": upstream holds " + acknowledged + " but demand is " + expected);
       }
@@ -404,6 +408,8 @@ public final class UpstreamConnection {
           && quiet.compareTo(settings.silenceWindow()) > 0
           && SilenceRule.applies(settings.silenceCheck(), now)) {
         stall = "no data for " + quiet.toMillis() + " ms (silence window " + settings.silenceWindow() + ")";
+      } else if (protocol.keepalive() == UpstreamProtocol.KeepaliveMode.ANSWER_SERVER_PINGS) {
+        return; // the server pings; the transport answers (see KeepaliveMode)
       } else if (pongDeadline == null || pongDeadline.isDone()) {
         pingSentAt = now;
         Instant sent = now;
@@ -452,13 +458,10 @@ public final class UpstreamConnection {
   private void reprobe(int attempt) {
     Session toClose;
     synchronized (this) {
-      if (attempt != generation || state != UpstreamState.CONNECTED || feedIndex == 0) {
+      if (attempt != generation || state != UpstreamState.CONNECTED || !feeds.onFallback()) {
         return;
       }
-      probeReturnIndex = feedIndex;
-      String from = feed();
-      feedIndex = 0;
-      feedReason = "re-probing " + feed() + " from " + from;
+      feeds.startProbe();
       generation++;
       cancelTimers();
       toClose = session;
@@ -511,21 +514,12 @@ public final class UpstreamConnection {
     if (row.reaction() == FailureReaction.NEXT_FEED) {
       figures.lastError = new UpstreamStatus.LastError(row.code(), why, row.meaning(), row.remedy(), now);
       figures.reconnects++;
-      if (probeReturnIndex >= 0) {
-        feedIndex = probeReturnIndex;
-        probeReturnIndex = -1;
-        feedReason = settings.feeds().get(0) + " still refused on re-probe (409), staying on " + feed();
-        return Duration.ZERO;
-      }
-      if (feedIndex + 1 < settings.feeds().size()) {
-        String from = feed();
-        feedIndex++;
-        feedReason = from + " refused (409 insufficient subscription), fell back";
-        LOG.warning(settings.name() + ": feed " + from + " is not in the plan, falling back to " + feed());
+      String from = feed();
+      if (feeds.refused()) {
+        LOG.warning(settings.name() + ": feed " + from + " refused; now " + feed() + " (" + feeds.reason() + ")");
         return Duration.ZERO;
       }
       figures.consecutiveFailures++;
-      feedReason = "no feed in " + settings.feeds() + " is in the plan";
       return settings.backoff().max();
     }
     figures.failed(row, why, now);
@@ -557,7 +551,8 @@ public final class UpstreamConnection {
     reason = why;
     LOG.info(() -> settings.name() + ": " + from + " -> " + to + " (" + why + ")");
     try {
-      listener.stateChanged(new UpstreamStateChanged(settings.name(), from, to, since, why));
+      listener.stateChanged(new UpstreamStateChanged(
+          settings.name(), protocol.provider(), protocol.stream(), from, to, since, why));
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, settings.name() + ": state listener failed", e);
     }
@@ -572,16 +567,18 @@ public final class UpstreamConnection {
     pingSentAt = null;
   }
 
-  private void send(Session target, byte[] json) {
-    try {
-      target.getAsyncRemote().sendText(new String(json, StandardCharsets.UTF_8), result -> {
-        if (!result.isOK()) {
-          LOG.fine(() -> settings.name() + ": send failed: " + result.getException());
-        }
-      });
-    } catch (RuntimeException e) { // closed under us; the close callback handles the rest
-      LOG.fine(() -> settings.name() + ": send failed: " + e);
+  /** Sends control frames through the protocol's pace; a paced frame is dropped if its attempt ended. */
+  private void send(Session target, int attempt, List<Frame> frames) {
+    if (target == null) {
+      return;
     }
+    for (Frame frame : frames) {
+      sender.send(target, frame, () -> isCurrent(attempt));
+    }
+  }
+
+  private synchronized boolean isCurrent(int attempt) {
+    return attempt == generation && session != null;
   }
 
   private static void cancel(ScheduledFuture<?> future) {
@@ -611,7 +608,10 @@ public final class UpstreamConnection {
 
     @Override
     public void onOpen(Session opened, EndpointConfig config) {
-      opened.addMessageHandler(String.class, (MessageHandler.Whole<String>) frame -> guard(() -> onFrame(attempt, frame)));
+      opened.addMessageHandler(String.class, (MessageHandler.Whole<String>) frame ->
+          guard(() -> onFrame(attempt, frame.length(), () -> protocol.decode(frame))));
+      opened.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) frame ->
+          guard(() -> onFrame(attempt, frame.remaining(), () -> protocol.decode(frame))));
       opened.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> guard(() -> onPong(attempt)));
       guard(() -> opened(attempt, opened));
     }

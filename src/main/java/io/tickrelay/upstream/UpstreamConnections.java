@@ -3,25 +3,27 @@ package io.tickrelay.upstream;
 import io.tickrelay.config.GatewayConfig;
 import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.FeedSelected;
-import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketDataReceived;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * The gateway's upstream connections (for now the Alpaca stock stream), held in an {@link
- * UpstreamRegistry}: one lease while clients want anything, and one kept warm (by default) so the
- * gateway is ready before its first client. Started on CDI {@link Startup} without blocking it.
+ * The gateway's upstream connections: one {@link ConnectionGroup} per stream, defined by the
+ * {@link UpstreamProvider} beans of the provider packages. Client demand of a stream goes to that
+ * stream's group; what the connections produce leaves as CDI events. Started on CDI {@link Startup}
+ * without blocking it.
  */
 @ApplicationScoped
 public class UpstreamConnections {
@@ -31,37 +33,36 @@ public class UpstreamConnections {
   @Inject GatewayConfig config;
   @Inject TyrusTransport transport;
   @Inject ManagedTasks managedTasks;
+  @Inject Instance<UpstreamProvider> providers;
   @Inject Event<MarketDataReceived> marketData;
   @Inject Event<UpstreamStateChanged> stateChanges;
   @Inject Event<FeedSelected> feedSelections;
 
-  private UpstreamRegistry registry;
-  private UpstreamKey stocks;
-  private UpstreamRegistry.Lease warm;
-  private UpstreamRegistry.Lease demandLease;
-  private Interest union = Interest.none();
+  private final Map<String, ConnectionGroup> groups = new LinkedHashMap<>();
 
   synchronized void start(@Observes Startup startup) {
-    if (config.simulatorMode()) {
-      LOG.warning(
-          "APCA_API_KEY_ID is not set: the upstream is the EMBEDDED SIMULATOR at "
-              + config.alpacaStreamUrl()
-              + " (simulated prices, not real market data); client credential demo:demo is enabled");
-    } else {
-      LOG.info("Upstream is Alpaca at " + SafeUrl.of(config.alpacaStreamUrl()) + " with key " + config.upstreamKeyId());
-    }
     Tasks tasks = managedTasks.tasksVia(managedTasks); // the injected proxy: @Asynchronous applies
-    registry = new UpstreamRegistry(key -> new UpstreamConnection(
-        settings("alpaca-stocks"), transport, tasks, new CdiListener(), Clock.systemUTC()));
-    stocks = new UpstreamKey("alpaca", config.upstreamKeyId(), "stocks");
-    if (config.upstreamKeepWarm()) {
-      warm = registry.acquire(stocks);
+    UpstreamSettings common = common();
+    for (UpstreamProvider provider : providers) {
+      for (UpstreamDefinition definition : provider.upstreams(common)) {
+        if (groups.containsKey(definition.stream())) {
+          LOG.severe("Stream " + definition.stream() + " already has an upstream; "
+              + definition.settings().name() + " is ignored");
+          continue;
+        }
+        LOG.info(() -> "Stream " + definition.stream() + " is served by " + definition.protocol().provider()
+            + " (" + definition.settings().name() + ")");
+        groups.put(definition.stream(), new ConnectionGroup(definition, (d, slot) -> new UpstreamConnection(
+            d.protocol(), d.settings().forSlot(slot), transport, tasks, new CdiListener(), Clock.systemUTC())));
+      }
     }
+    groups.values().forEach(ConnectionGroup::start);
   }
 
-  private UpstreamSettings settings(String name) {
+  /** The gateway-wide timing every upstream starts from; providers add URL, feeds and keys. */
+  private UpstreamSettings common() {
     return new UpstreamSettings(
-        name,
+        "upstream",
         config.alpacaStreamUrl(),
         config.feeds(),
         config.upstreamKeyId(),
@@ -76,45 +77,29 @@ public class UpstreamConnections {
         UpstreamSettings.SilenceCheck.valueOf(
             config.silenceCheck().trim().toUpperCase(Locale.ROOT).replace('-', '_')),
         config.reprobeInterval(),
-        config.escalateAfter())
-        .withCredentialSource(this::currentCredentials);
+        config.escalateAfter());
   }
 
-  /**
-   * The upstream key and secret as configuration says now, read before every authentication, so
-   * a secret rotated in a config source that changes at run time (Liberty re-reads its variable
-   * files, a mounted Kubernetes secret for instance) is used at the next reconnect.
-   */
-  private UpstreamSettings.Credentials currentCredentials() {
-    if (config.simulatorMode()) {
-      return new UpstreamSettings.Credentials(config.upstreamKeyId(), config.upstreamSecret());
+  /** Client demand of a stream changed: its group subscribes; streams without an upstream ignore it. */
+  void onDemand(@Observes DemandChanged change) {
+    ConnectionGroup group;
+    synchronized (this) {
+      group = groups.get(change.stream());
     }
-    Config live = ConfigProvider.getConfig(UpstreamConnections.class.getClassLoader());
-    return new UpstreamSettings.Credentials(
-        live.getOptionalValue("apca.api.key.id", String.class).orElse(config.upstreamKeyId()),
-        live.getOptionalValue("apca.api.secret.key", String.class).orElse(config.upstreamSecret()));
-  }
-
-  /** Client demand changed: hold a lease while anything is wanted and pass the change on. */
-  synchronized void onDemand(@Observes DemandChanged change) {
-    if (registry == null) {
-      return;
-    }
-    boolean wasEmpty = union.isEmpty();
-    union = union.plus(change.added()).minus(change.removed());
-    if (wasEmpty && !union.isEmpty()) {
-      demandLease = registry.acquire(stocks);
-    }
-    registry.connection(stocks).ifPresent(connection -> connection.demand(change));
-    if (!wasEmpty && union.isEmpty() && demandLease != null) {
-      demandLease.release();
-      demandLease = null;
+    if (group != null) {
+      group.demand(change);
     }
   }
 
+  /** Every connection of every stream, in definition order. */
   public List<UpstreamStatus> statuses() {
-    UpstreamRegistry current = registry;
-    return current == null ? List.of() : current.connections().stream().map(UpstreamConnection::status).toList();
+    List<ConnectionGroup> current;
+    synchronized (this) {
+      current = new ArrayList<>(groups.values());
+    }
+    List<UpstreamStatus> all = new ArrayList<>();
+    current.forEach(group -> all.addAll(group.statuses()));
+    return all;
   }
 
   /** True when every held upstream connection is authenticated (and at least one is required). */
@@ -125,10 +110,11 @@ public class UpstreamConnections {
 
   @PreDestroy
   void stop() {
-    UpstreamRegistry current = registry;
-    if (current != null) {
-      current.stopAll();
+    List<ConnectionGroup> current;
+    synchronized (this) {
+      current = new ArrayList<>(groups.values());
     }
+    current.forEach(ConnectionGroup::stop);
   }
 
   /** Forwards a connection's output as CDI events, which health and distribution observe. */

@@ -65,6 +65,36 @@ public record UpstreamSettings(
         reprobeInterval, escalateAfter, source);
   }
 
+  /**
+   * These timings for another upstream: its name (logs, status), base URL, feed chain and start
+   * credentials; the credential source is reset to the fixed pair until {@link
+   * #withCredentialSource} sets one.
+   */
+  public UpstreamSettings forUpstream(
+      String upstreamName, URI upstreamBaseUrl, List<String> upstreamFeeds, String upstreamKeyId,
+      String upstreamSecret) {
+    return new UpstreamSettings(upstreamName, upstreamBaseUrl, upstreamFeeds, upstreamKeyId,
+        upstreamSecret, authTimeout, backoff, connectionLimitWait, throttledFloor, pingInterval,
+        pongTimeout, silenceWindow, silenceCheck, reprobeInterval, escalateAfter);
+  }
+
+  /** The same settings with another silence rule (crypto trades around the clock, say). */
+  public UpstreamSettings withSilenceCheck(SilenceCheck check) {
+    return new UpstreamSettings(name, baseUrl, feeds, keyId, secret, authTimeout, backoff,
+        connectionLimitWait, throttledFloor, pingInterval, pongTimeout, silenceWindow, check,
+        reprobeInterval, escalateAfter, credentials);
+  }
+
+  /**
+   * The settings of a stream's {@code slot}-th connection (0-based) when demand needs more than
+   * one: the name gets {@code #2}, {@code #3}...; the first keeps its name.
+   */
+  public UpstreamSettings forSlot(int slot) {
+    return slot == 0 ? this : new UpstreamSettings(name + "#" + (slot + 1), baseUrl, feeds, keyId,
+        secret, authTimeout, backoff, connectionLimitWait, throttledFloor, pingInterval, pongTimeout,
+        silenceWindow, silenceCheck, reprobeInterval, escalateAfter, credentials);
+  }
+
   /** When a quiet connection counts as stalled. */
   public enum SilenceCheck {
     ALWAYS,
@@ -92,11 +122,6 @@ public record UpstreamSettings(
         new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)), Duration.ofSeconds(30),
         Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ZERO,
         SilenceCheck.OFF, Duration.ofMinutes(15), 3);
-  }
-
-  /** The stream URL for a stock feed: {@code {base}/v2/{feed}} (Alpaca docs, streaming-market-data). */
-  URI feedUrl(String feed) {
-    return URI.create(baseUrl + "/v2/" + feed);
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.util.Set;
 /**
  * A point-in-time view of one upstream connection for health and status; never holds a secret.
  *
+ * @param stream the gateway stream the connection serves ({@link io.tickrelay.marketdata.Streams})
  * @param feeds the feed preference chain; {@code feed} is the one in use, {@code feedReason} why
  * @param lastMessageAt null until the first message; {@code pingRoundTrip} null until a pong
  * @param escalated consecutive failures reached the escalation threshold
@@ -20,6 +21,7 @@ import java.util.Set;
 public record UpstreamStatus(
     String connection,
     String provider,
+    String stream,
     String url,
     List<String> feeds,
     String feed,

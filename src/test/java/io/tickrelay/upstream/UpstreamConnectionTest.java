@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tickrelay.alpaca.AlpacaProtocol;
 import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.Streams;
@@ -63,7 +64,7 @@ class UpstreamConnectionTest {
 
   private UpstreamConnection connect(UpstreamSettings settings) {
     connection =
-        new UpstreamConnection(settings, client::connectToServer, tasks, recorder, Clock.systemUTC());
+        new UpstreamConnection(AlpacaProtocol.stocks(), settings, client::connectToServer, tasks, recorder, Clock.systemUTC());
     connection.start();
     return connection;
   }

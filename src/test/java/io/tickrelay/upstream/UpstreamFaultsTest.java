@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tickrelay.alpaca.AlpacaProtocol;
 import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.Streams;
@@ -105,7 +106,7 @@ class UpstreamFaultsTest {
       @Override
       public void feedSelected(FeedSelected selected) {}
     };
-    connection = new UpstreamConnection(settings, through, tasks, listener, Clock.systemUTC());
+    connection = new UpstreamConnection(AlpacaProtocol.stocks(), settings, through, tasks, listener, Clock.systemUTC());
     connection.start();
     return connection;
   }
@@ -376,7 +377,7 @@ class UpstreamFaultsTest {
   @Test
   void anIllegalTransitionIsRefusedAndLoggedAsABug() {
     start(settings(URI.create("ws://localhost:1/none"), List.of("iex"), FakeAlpaca.SECRET)).stop();
-    UpstreamConnection fresh = new UpstreamConnection(
+    UpstreamConnection fresh = new UpstreamConnection(AlpacaProtocol.stocks(),
         settings(URI.create("ws://localhost:1/none"), List.of("iex"), FakeAlpaca.SECRET),
         transport, tasks, new UpstreamListener() {
           @Override

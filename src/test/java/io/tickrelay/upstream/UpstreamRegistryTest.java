@@ -3,6 +3,7 @@ package io.tickrelay.upstream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tickrelay.alpaca.AlpacaProtocol;
 import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.testing.Await;
 import io.tickrelay.testing.ExecutorTasks;
@@ -44,7 +45,7 @@ class UpstreamRegistryTest {
   private UpstreamRegistry registry() {
     return new UpstreamRegistry(key -> {
       maxAlive.accumulateAndGet(alive.incrementAndGet(), Math::max);
-      return new UpstreamConnection(
+      return new UpstreamConnection(AlpacaProtocol.stocks(),
           UpstreamConnectionTest.settings(fake.baseUrl(), List.of("iex"), FakeAlpaca.SECRET),
           client::connectToServer, tasks, new UpstreamListener() {
             @Override

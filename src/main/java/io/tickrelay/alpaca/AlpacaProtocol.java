@@ -1,0 +1,130 @@
+package io.tickrelay.alpaca;
+
+import io.tickrelay.marketdata.Channel;
+import io.tickrelay.marketdata.Interest;
+import io.tickrelay.marketdata.Streams;
+import io.tickrelay.protocol.JsonCodec;
+import io.tickrelay.protocol.ProtocolException;
+import io.tickrelay.protocol.ServerMessage;
+import io.tickrelay.protocol.WireFormat;
+import io.tickrelay.upstream.ErrorStrategies;
+import io.tickrelay.upstream.Frame;
+import io.tickrelay.upstream.Inbound;
+import io.tickrelay.upstream.SubscriptionRequest;
+import io.tickrelay.upstream.UnreadableFrame;
+import io.tickrelay.upstream.UpstreamProtocol;
+import io.tickrelay.upstream.UpstreamSettings;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Alpaca's market-data stream (upstream-protocols.md §1.3): JSON text frames, a {@code connected}
+ * greeting answered with an auth message, {@code authenticated}, then one subscribe or unsubscribe
+ * per channel, each answered in order with the full subscription state.
+ */
+public final class AlpacaProtocol implements UpstreamProtocol {
+
+  private static final JsonCodec JSON = (JsonCodec) WireFormat.JSON.codec();
+  static final String CONNECTED = "connected";
+  static final String AUTHENTICATED = "authenticated";
+
+  private final String stream;
+  private final UnaryOperator<String> path;
+
+  private AlpacaProtocol(String stream, UnaryOperator<String> path) {
+    this.stream = stream;
+    this.path = path;
+  }
+
+  /** Stocks: {@code {base}/v2/{feed}} (Alpaca docs, streaming-market-data). */
+  public static AlpacaProtocol stocks() {
+    return new AlpacaProtocol(Streams.STOCKS, feed -> "/v2/" + feed);
+  }
+
+  /** Crypto at a location: {@code {base}/v1beta3/crypto/{loc}}; its only "feed" is the location. */
+  public static AlpacaProtocol crypto(String location) {
+    return new AlpacaProtocol(Streams.crypto(location), feed -> "/v1beta3/crypto/" + location);
+  }
+
+  @Override
+  public String provider() {
+    return "alpaca";
+  }
+
+  @Override
+  public String stream() {
+    return stream;
+  }
+
+  @Override
+  public Target target(URI baseUrl, String feed, Interest demand) {
+    return Target.of(URI.create(baseUrl + path.apply(feed)));
+  }
+
+  @Override
+  public Conversation conversation(UpstreamSettings.Credentials credentials) {
+    return new Conversation() {
+      @Override
+      public Step opened() {
+        return Step.waiting(); // the server speaks first: connected
+      }
+
+      @Override
+      public Step progressed(Inbound.AuthProgress progress) {
+        return switch (progress.step()) {
+          case CONNECTED -> Step.reply(Frame.text(JSON.auth(credentials.keyId(), credentials.secret())));
+          case AUTHENTICATED -> Step.goLive();
+          default -> Step.waiting();
+        };
+      }
+    };
+  }
+
+  @Override
+  public List<Inbound> decode(String frame) throws UnreadableFrame {
+    List<ServerMessage> messages;
+    try {
+      messages = JSON.decodeServer(frame);
+    } catch (ProtocolException e) {
+      throw new UnreadableFrame(e.getMessage(), e);
+    }
+    List<Inbound> items = new ArrayList<>(messages.size());
+    for (ServerMessage message : messages) {
+      if (message instanceof ServerMessage.Data data) {
+        items.add(new Inbound.Data(data.event()));
+      } else if (message instanceof ServerMessage.Success success) {
+        items.add(new Inbound.AuthProgress(success.msg()));
+      } else if (message instanceof ServerMessage.Failure failure) {
+        items.add(new Inbound.ProviderError(failure.code(), failure.msg()));
+      } else if (message instanceof ServerMessage.SubscriptionState ack) {
+        items.add(new Inbound.Ack(null, ack.interest()));
+      } // Unmodelled types (statuses, lulds...) are not forwarded yet
+    }
+    return items;
+  }
+
+  /** One request per channel, so that a 405 or 410 reply can be traced to its channel. */
+  @Override
+  public List<SubscriptionRequest> requests(Interest added, Interest removed) {
+    List<SubscriptionRequest> requests = new ArrayList<>();
+    perChannel(added, true, requests);
+    perChannel(removed, false, requests);
+    return requests;
+  }
+
+  private static void perChannel(Interest interest, boolean subscribe, List<SubscriptionRequest> out) {
+    for (Channel channel : interest.channels()) {
+      Interest one = Interest.of(Map.of(channel, interest.symbols(channel)));
+      out.add(new SubscriptionRequest(
+          Frame.text(JSON.subscriptionRequest(subscribe, one)), null, subscribe ? one : Interest.none()));
+    }
+  }
+
+  @Override
+  public ErrorStrategies.ErrorStrategy classify(int code) {
+    return AlpacaErrors.forCode(code);
+  }
+}
