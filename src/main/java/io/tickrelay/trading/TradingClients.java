@@ -2,6 +2,7 @@ package io.tickrelay.trading;
 
 import io.tickrelay.config.GatewayConfig;
 import io.tickrelay.delivery.ClientOutbox;
+import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.marketdata.MarketEvent;
 import io.tickrelay.marketdata.Streams;
@@ -11,6 +12,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -18,13 +20,14 @@ import java.util.List;
 
 /**
  * The CDI shell around {@link TradingHub}: builds it from configuration, feeds it the trading
- * stream's {@link MarketDataReceived} events and tells the upstream when clients listen.
+ * stream's {@link MarketDataReceived} events and turns its listeners into {@link DemandChanged}
+ * of stream {@code trading}, which the upstream side routes to the trading-stream connection.
  */
 @ApplicationScoped
 public class TradingClients {
 
   @Inject GatewayConfig config;
-  @Inject TradingUpstreams upstream;
+  @Inject Event<DemandChanged> demand;
 
   @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
   ManagedScheduledExecutorService scheduler;
@@ -40,7 +43,7 @@ public class TradingClients {
             new ClientOutbox.Limits(config.clientOutboxMessages(), config.clientSlowAfter(), 1),
             config.clientMaxMessageBytes()),
         scheduler,
-        upstream::clientsListening,
+        demand::fire,
         System::nanoTime);
   }
 

@@ -3,6 +3,9 @@ package io.tickrelay.trading;
 import io.tickrelay.config.Credential;
 import io.tickrelay.delivery.ClientOutbox;
 import io.tickrelay.delivery.SessionSink;
+import io.tickrelay.marketdata.DemandChanged;
+import io.tickrelay.marketdata.Interest;
+import io.tickrelay.marketdata.Streams;
 import io.tickrelay.marketdata.TradeUpdate;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
@@ -33,17 +36,18 @@ final class TradingHub {
 
   private final TradingHubSettings settings;
   private final ScheduledExecutorService scheduler;
-  private final Consumer<Boolean> demand;
+  private final Consumer<DemandChanged> demand;
   private final LongSupplier nanoTime;
   private final Set<TradingClient> clients = ConcurrentHashMap.newKeySet();
   private int listeners;
 
   /**
-   * @param demand told {@code true} when the first client starts listening and {@code false} when
-   *     the last stops; called under the hub's lock, so it must not block
+   * @param demand gets {@code trade_updates} added when the first client starts listening and
+   *     removed when the last stops; called under the hub's lock, so that the changes keep their
+   *     order, and so it must not block
    */
   TradingHub(
-      TradingHubSettings settings, ScheduledExecutorService scheduler, Consumer<Boolean> demand,
+      TradingHubSettings settings, ScheduledExecutorService scheduler, Consumer<DemandChanged> demand,
       LongSupplier nanoTime) {
     this.settings = settings;
     this.scheduler = scheduler;
@@ -147,11 +151,15 @@ final class TradingHub {
       client.outbox.control(TradingFrames.authorization(TradingFrames.UNAUTHORIZED, "listen"));
       return;
     }
-    boolean wants = streams.contains(TradingFrames.TRADE_UPDATES);
-    // the acknowledgement comes before any update the new listening state lets through
-    client.outbox.control(
-        TradingFrames.listening(wants ? List.of(TradingFrames.TRADE_UPDATES) : List.of()));
-    setListening(client, wants);
+    if (streams.contains(TradingFrames.TRADE_UPDATES)) {
+      // the acknowledgement goes before any update the listening lets through
+      client.outbox.control(TradingFrames.listening(List.of(TradingFrames.TRADE_UPDATES)));
+      setListening(client, true);
+    } else {
+      // and after the last one, when it stops
+      setListening(client, false);
+      client.outbox.control(TradingFrames.listening(List.of()));
+    }
   }
 
   /** Under the lock, so that demand changes reach the upstream in the order they happened. */
@@ -162,7 +170,9 @@ final class TradingHub {
     client.listening = listening;
     listeners += listening ? 1 : -1;
     if (listeners == (listening ? 1 : 0)) {
-      demand.accept(listening);
+      demand.accept(listening
+          ? new DemandChanged(Streams.TRADING, TradingProtocol.ALL, Interest.none())
+          : new DemandChanged(Streams.TRADING, Interest.none(), TradingProtocol.ALL));
     }
   }
 

@@ -1,20 +1,11 @@
 package io.tickrelay.trading;
 
 import io.tickrelay.config.GatewayConfig;
-import io.tickrelay.marketdata.MarketDataReceived;
-import io.tickrelay.marketdata.MarketEvent;
-import io.tickrelay.marketdata.Streams;
-import io.tickrelay.upstream.Backoff;
 import io.tickrelay.upstream.SafeUrl;
-import io.tickrelay.upstream.TyrusTransport;
+import io.tickrelay.upstream.UpstreamDefinition;
+import io.tickrelay.upstream.UpstreamProvider;
 import io.tickrelay.upstream.UpstreamSettings;
-import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
@@ -23,50 +14,37 @@ import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * The CDI shell around {@link TradingUpstream}: one trading-stream connection for the account,
- * held while a client listens on {@code /stream} or while kept warm, its updates fired as {@link
- * MarketDataReceived} of stream {@link Streams#TRADING}.
+ * The trading stream's upstream definition: one connection per account to {@code
+ * TICKRELAY_ALPACA_TRADING_STREAM_URL} with the APCA key and secret (re-read before every connect),
+ * held while a {@code /stream} client listens or kept warm; never "silent" (an account may have
+ * no order events for hours).
  */
 @ApplicationScoped
-public class TradingUpstreams {
+public class TradingUpstreams implements UpstreamProvider {
 
   static final String FEED = "trade_updates";
   private static final Logger LOG = Logger.getLogger(TradingUpstreams.class.getName());
 
   @Inject GatewayConfig config;
-  @Inject TyrusTransport transport;
-  @Inject Event<MarketDataReceived> marketData;
 
-  @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
-  ManagedScheduledExecutorService scheduler;
-
-  private TradingUpstream upstream;
-  private boolean listening;
-
-  synchronized void start(@Observes Startup startup) {
+  @Override
+  public List<UpstreamDefinition> upstreams(UpstreamSettings common) {
     if (!config.alpacaTradeUpdates()) {
-      LOG.info("Trade updates disabled (TICKRELAY_ALPACA_TRADE_UPDATES=false)");
-      return;
+      LOG.info("Trade updates are off (TICKRELAY_ALPACA_TRADE_UPDATES)");
+      return List.of();
     }
-    upstream = new TradingUpstream(transport, config::alpacaTradingStreamUrl,
-        this::currentCredentials, new Backoff(config.backoffInitial(), config.backoffMax()),
-        scheduler, Clock.systemUTC(),
-        updates -> marketData.fire(
-            new MarketDataReceived(Streams.TRADING, FEED, List.<MarketEvent>copyOf(updates))));
     LOG.info("Trade updates from " + SafeUrl.of(config.alpacaTradingStreamUrl()) + " with key "
-        + config.upstreamKeyId() + (config.upstreamKeepWarm() ? ", kept warm" : ", on demand"));
-    upstream.want(config.upstreamKeepWarm() || listening);
+        + config.upstreamKeyId());
+    UpstreamSettings settings = common
+        .forUpstream("alpaca-trading", config.alpacaTradingStreamUrl(), List.of(FEED),
+            config.upstreamKeyId(), config.upstreamSecret())
+        .withCredentialSource(this::currentCredentials)
+        .withSilenceCheck(UpstreamSettings.SilenceCheck.OFF);
+    return List.of(new UpstreamDefinition(
+        new TradingProtocol(Clock.systemUTC()), settings, config.upstreamKeepWarm()));
   }
 
-  /** Called by the hub, under its lock: keep this quick. */
-  synchronized void clientsListening(boolean any) {
-    listening = any;
-    if (upstream != null) {
-      upstream.want(config.upstreamKeepWarm() || any);
-    }
-  }
-
-  /** The key and secret as configuration says now, read before every connection attempt. */
+  /** The key and secret as configuration says now (the same rule as the stock upstream's). */
   private UpstreamSettings.Credentials currentCredentials() {
     if (config.simulatorMode()) {
       return new UpstreamSettings.Credentials(config.upstreamKeyId(), config.upstreamSecret());
@@ -75,12 +53,5 @@ public class TradingUpstreams {
     return new UpstreamSettings.Credentials(
         live.getOptionalValue("apca.api.key.id", String.class).orElse(config.upstreamKeyId()),
         live.getOptionalValue("apca.api.secret.key", String.class).orElse(config.upstreamSecret()));
-  }
-
-  @PreDestroy
-  synchronized void stop() {
-    if (upstream != null) {
-      upstream.stop();
-    }
   }
 }

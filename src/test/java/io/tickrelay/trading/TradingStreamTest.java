@@ -24,7 +24,7 @@ class TradingStreamTest {
 
   @Test
   void anEntitledListenerReceivesTheFillTheSimulatorEmits() throws Exception {
-    try (TradingServer server = new TradingServer(false);
+    try (TradingServer server = new TradingServer();
         WsProbe client = WsProbe.connect(server.uri("stream"))) {
       authenticate(client, "trader", "trader-secret");
       assertEquals("{\"stream\":\"authorization\",\"data\":{\"status\":\"authorized\",\"action\":\"authenticate\"}}",
@@ -32,8 +32,7 @@ class TradingStreamTest {
       client.send("{\"action\":\"listen\",\"data\":{\"streams\":[\"trade_updates\"]}}");
       assertEquals("{\"stream\":\"listening\",\"data\":{\"streams\":[\"trade_updates\"]}}",
           awaitJson(client, "listening"));
-      Await.until("the upstream to listen", WAIT,
-          () -> server.upstream.state() == TradingUpstream.State.LISTENING);
+      Await.until("the upstream to listen", WAIT, () -> server.simulator.listeners() == 1);
 
       server.simulator.fill("AAPL", "10", "187.25");
 
@@ -50,28 +49,28 @@ class TradingStreamTest {
   }
 
   @Test
-  void theUpstreamIsHeldWhileSomeoneListensAndLetGoAfterTheLast() throws Exception {
-    try (TradingServer server = new TradingServer(false)) {
-      assertEquals(TradingUpstream.State.IDLE, server.upstream.state());
+  void theUpstreamListensWhileSomeoneListensAndStopsAfterTheLast() throws Exception {
+    try (TradingServer server = new TradingServer()) {
+      Await.until("the kept-warm upstream to be authorized", WAIT, server::upstreamLive);
+      assertEquals(0L, server.simulator.listeners(), "no listen upstream without a listener");
       WsProbe first = listening(server, "trader", "trader-secret");
       WsProbe second = listening(server, "all", "all-secret");
-      Await.until("the upstream to listen", WAIT,
-          () -> server.upstream.state() == TradingUpstream.State.LISTENING);
+      Await.until("the upstream to listen", WAIT, () -> server.simulator.listeners() == 1);
       assertEquals(1, server.simulator.sessions(), "one upstream connection for both clients");
 
       second.send("{\"action\":\"listen\",\"data\":{\"streams\":[]}}"); // Alpaca's way to stop
       assertEquals("{\"stream\":\"listening\",\"data\":{\"streams\":[]}}", awaitJson(second, "listening"));
-      assertEquals(TradingUpstream.State.LISTENING, server.upstream.state());
+      assertEquals(1, server.hub.listeners());
       first.close();
-      Await.until("the upstream to be let go", WAIT,
-          () -> server.upstream.state() == TradingUpstream.State.IDLE && server.simulator.sessions() == 0);
+      Await.until("the upstream to stop listening", WAIT, () -> server.simulator.listeners() == 0);
+      assertEquals(1, server.simulator.sessions(), "the connection itself stays warm");
       second.close();
     }
   }
 
   @Test
   void aCredentialWithoutTheEntitlementIsRefusedAndClosed() throws Exception {
-    try (TradingServer server = new TradingServer(true);
+    try (TradingServer server = new TradingServer();
         WsProbe stocksOnly = WsProbe.connect(server.uri("stream"));
         WsProbe wrongSecret = WsProbe.connect(server.uri("stream"))) {
       authenticate(stocksOnly, "stocks", "stocks-secret");
@@ -88,7 +87,7 @@ class TradingStreamTest {
 
   @Test
   void badInputGetsAnErrorAndHarmsNoOneElse() throws Exception {
-    try (TradingServer server = new TradingServer(true);
+    try (TradingServer server = new TradingServer();
         WsProbe careless = WsProbe.connect(server.uri("stream"));
         WsProbe careful = listening(server, "all", "all-secret")) {
       careless.send("{\"action\":\"listen\",\"data\":{\"streams\":[\"trade_updates\"]}}");
@@ -104,8 +103,7 @@ class TradingStreamTest {
       authenticate(careless, "trader", "trader-secret"); // still served after all that
       assertTrue(awaitJson(careless, "authorization").contains("\"authorized\""));
 
-      Await.until("the upstream to listen", WAIT,
-          () -> server.upstream.state() == TradingUpstream.State.LISTENING);
+      Await.until("the upstream to listen", WAIT, () -> server.simulator.listeners() == 1);
       server.simulator.fill("MSFT", "3", "410.5");
       assertTrue(awaitJson(careful, "\"fill\"").contains("MSFT"));
       assertFalse(careless.received().stream().anyMatch(f -> f.contains("MSFT")),
@@ -115,10 +113,9 @@ class TradingStreamTest {
 
   @Test
   void theUpstreamReconnectsWithCredentialsReadAgain() throws Exception {
-    try (TradingServer server = new TradingServer(true);
+    try (TradingServer server = new TradingServer();
         WsProbe client = listening(server, "trader", "trader-secret")) {
-      Await.until("the upstream to listen", WAIT,
-          () -> server.upstream.state() == TradingUpstream.State.LISTENING);
+      Await.until("the upstream to listen", WAIT, () -> server.simulator.listeners() == 1);
       server.account.set(new io.tickrelay.upstream.UpstreamSettings.Credentials("account-key", "rotated"));
       server.simulator.disconnectAll(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "restart"));
       Await.until("the rotated (here: wrong) secret to be tried and refused", WAIT,
@@ -126,8 +123,7 @@ class TradingStreamTest {
       assertEquals(0L, server.simulator.listeners());
       server.account.set(new io.tickrelay.upstream.UpstreamSettings.Credentials(
           TradingServer.ACCOUNT_KEY, TradingServer.ACCOUNT_SECRET));
-      Await.until("the upstream to listen again", WAIT,
-          () -> server.upstream.state() == TradingUpstream.State.LISTENING);
+      Await.until("the upstream to listen again", WAIT, () -> server.simulator.listeners() == 1);
       server.simulator.fill("SPY", "1", "600");
       assertTrue(awaitJson(client, "\"fill\"").contains("SPY"));
     }
@@ -135,7 +131,7 @@ class TradingStreamTest {
 
   @Test
   void theSimulatorEmitsOrderLifecyclesAtItsRate() throws Exception {
-    try (TradingServer server = new TradingServer(true, Duration.ofMillis(20));
+    try (TradingServer server = new TradingServer(Duration.ofMillis(20));
         WsProbe client = listening(server, "trader", "trader-secret")) {
       assertTrue(awaitJson(client, "\"new\"").contains("\"status\":\"new\""));
       assertTrue(awaitJson(client, "\"partial_fill\"").contains("\"status\":\"partially_filled\""));
