@@ -202,6 +202,14 @@ public class GatewayConfig {
   @ConfigProperty(name = "tickrelay.client.max-message-bytes", defaultValue = "262144")
   int clientMaxMessageBytes;
 
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.fanout-queue", defaultValue = "65536")
+  int clientFanoutQueue;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.batch-window", defaultValue = "PT0S")
+  Duration clientBatchWindow;
+
   /** No upstream account configured: the embedded simulator stands in for Alpaca. */
   public boolean simulatorMode() {
     return apiKeyId.isEmpty();
@@ -388,5 +396,13 @@ public class GatewayConfig {
 
   public int clientMaxMessageBytes() {
     return clientMaxMessageBytes;
+  }
+
+  public int clientFanoutQueue() {
+    return clientFanoutQueue;
+  }
+
+  public Duration clientBatchWindow() {
+    return clientBatchWindow;
   }
 }

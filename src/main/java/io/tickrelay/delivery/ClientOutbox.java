@@ -3,8 +3,8 @@ package io.tickrelay.delivery;
 import jakarta.websocket.CloseReason;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
@@ -53,7 +53,21 @@ public final class ClientOutbox {
     CLOSED
   }
 
-  private record Entry(byte[] bytes, boolean control, long eventNanos) {}
+  /** A waiting message; {@code live} turns false when a newer one with its key replaced it. */
+  private static final class Entry {
+    final byte[] bytes;
+    final boolean control;
+    final long eventNanos;
+    final Object key;
+    boolean live = true;
+
+    Entry(byte[] bytes, boolean control, long eventNanos, Object key) {
+      this.bytes = bytes;
+      this.control = control;
+      this.eventNanos = eventNanos;
+      this.key = key;
+    }
+  }
 
   private final FrameSink sink;
   private final Framer framer;
@@ -61,9 +75,11 @@ public final class ClientOutbox {
   private final byte[] slowFrame;
   private final LongSupplier nanoTime;
   private final OutboxListener listener;
-  private final LinkedHashMap<Object, Entry> pending = new LinkedHashMap<>();
-
-  private long nextKey;
+  // Waiting messages in send order, replaced ones left in place but dead; only conflatable ones
+  // are also indexed by key, so a trade costs one append and no hashing on the hot path.
+  private final ArrayDeque<Entry> queue = new ArrayDeque<>();
+  private final HashMap<Object, Entry> byKey = new HashMap<>();
+  private int live;
   private boolean sending;
   private long sendStartedNanos;
   private Thread inSend;
@@ -102,17 +118,23 @@ public final class ClientOutbox {
         return Offer.CLOSED;
       }
       for (Item item : items) {
-        Object key = item.conflationKey() != null ? item.conflationKey() : nextKey++;
-        if (pending.remove(key) != null) {
-          conflated++;
-          listener.conflated();
+        Object key = item.conflationKey();
+        Entry entry = new Entry(item.bytes(), false, item.eventNanos(), key);
+        if (key != null) {
+          Entry replaced = byKey.put(key, entry);
+          if (replaced != null) {
+            replaced.live = false; // moves to the back: the client still sees time order
+            live--;
+            conflated++;
+            listener.conflated();
+          }
         }
-        pending.put(key, new Entry(item.bytes(), false, item.eventNanos()));
+        append(entry);
       }
       if (behind()) {
-        listener.dropped(pending.size());
-        pending.clear();
-        pending.put(nextKey++, new Entry(slowFrame, true, 0));
+        listener.dropped(live);
+        clear();
+        append(new Entry(slowFrame, true, 0, null));
         closeWhenDrained = SLOW;
         offer = Offer.SLOW;
       }
@@ -127,7 +149,7 @@ public final class ClientOutbox {
       if (closed || closeWhenDrained != null) {
         return;
       }
-      pending.put(nextKey++, new Entry(frame, true, 0));
+      append(new Entry(frame, true, 0, null));
     }
     pump();
   }
@@ -138,7 +160,7 @@ public final class ClientOutbox {
       if (closed || closeWhenDrained != null) {
         return;
       }
-      pending.put(nextKey++, new Entry(lastFrame, true, 0));
+      append(new Entry(lastFrame, true, 0, null));
       closeWhenDrained = reason;
     }
     pump();
@@ -151,16 +173,16 @@ public final class ClientOutbox {
         return;
       }
       closed = true;
-      if (!pending.isEmpty()) {
-        listener.dropped(pending.size());
-        pending.clear();
+      if (live > 0) {
+        listener.dropped(live);
+        clear();
       }
     }
     sink.close(reason);
   }
 
   public synchronized int pending() {
-    return pending.size();
+    return live;
   }
 
   /** How many waiting messages a newer one replaced. */
@@ -173,7 +195,7 @@ public final class ClientOutbox {
   }
 
   private boolean behind() {
-    return pending.size() > limits.maxPending()
+    return live > limits.maxPending()
         || (sending && nanoTime.getAsLong() - sendStartedNanos > limits.slowAfter().toNanos());
   }
 
@@ -223,24 +245,45 @@ public final class ClientOutbox {
    * {@code oldest[0]} the earliest upstream timestamp among them.
    */
   private boolean takeNext(List<byte[]> batch, long[] oldest) {
-    Iterator<Entry> it = pending.values().iterator();
     int bytes = 0;
-    while (it.hasNext() && bytes < limits.maxFrameBytes()) {
-      Entry entry = it.next();
-      if (entry.control() && !batch.isEmpty()) {
+    Entry entry;
+    while (bytes < limits.maxFrameBytes() && (entry = queue.peekFirst()) != null) {
+      if (!entry.live) {
+        queue.pollFirst();
+        continue;
+      }
+      if (entry.control && !batch.isEmpty()) {
         return false;
       }
-      it.remove();
-      batch.add(entry.bytes());
-      if (entry.control()) {
+      queue.pollFirst();
+      live--;
+      if (entry.key != null) {
+        byKey.remove(entry.key);
+      }
+      batch.add(entry.bytes);
+      if (entry.control) {
         return true;
       }
-      if (entry.eventNanos() != 0 && (oldest[0] == 0 || entry.eventNanos() < oldest[0])) {
-        oldest[0] = entry.eventNanos();
+      if (entry.eventNanos != 0 && (oldest[0] == 0 || entry.eventNanos < oldest[0])) {
+        oldest[0] = entry.eventNanos;
       }
-      bytes += entry.bytes().length;
+      bytes += entry.bytes.length;
     }
     return false;
+  }
+
+  private void append(Entry entry) {
+    queue.addLast(entry);
+    live++;
+    if (queue.size() > 2 * live + 64) {
+      queue.removeIf(e -> !e.live); // replaced quotes of a client behind: drop them, amortized
+    }
+  }
+
+  private void clear() {
+    queue.clear();
+    byKey.clear();
+    live = 0;
   }
 
   private void sent(Throwable failure) {

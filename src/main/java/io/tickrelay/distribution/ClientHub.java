@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,7 +51,9 @@ final class ClientHub {
   private final HubSettings settings;
   private final ScheduledExecutorService scheduler;
   private final LongSupplier nanoTime;
-  private final Fanout fanout;
+  private final Consumer<DemandChanged> demand;
+  private final Map<String, Fanout> fanouts = new ConcurrentHashMap<>();
+  private final FanoutThread fanoutThread;
   private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
   private final AtomicInteger admitted = new AtomicInteger();
   private final Map<String, Integer> connectionsByKey = new HashMap<>();
@@ -63,7 +66,13 @@ final class ClientHub {
       ScheduledExecutorService scheduler,
       Consumer<DemandChanged> demand,
       LongSupplier nanoTime) {
-    this(settings, scheduler, demand, nanoTime, latency -> {});
+    this(settings, scheduler, demand, nanoTime, latency -> {}, ClientHub::daemon);
+  }
+
+  private static Thread daemon(Runnable task) {
+    Thread thread = new Thread(task);
+    thread.setDaemon(true);
+    return thread;
   }
 
   /** {@code latencyNanos} gets each frame's upstream-timestamp-to-send delay (oldest message). */
@@ -72,33 +81,56 @@ final class ClientHub {
       ScheduledExecutorService scheduler,
       Consumer<DemandChanged> demand,
       LongSupplier nanoTime,
-      LongConsumer latencyNanos) {
+      LongConsumer latencyNanos,
+      ThreadFactory threads) {
     this.settings = settings;
     this.delivery = new DeliveryFigures(latencyNanos, DeliveryFigures.EpochNanos.system());
     this.scheduler = scheduler;
     this.nanoTime = nanoTime;
-    this.fanout =
-        new Fanout(
+    this.demand = demand;
+    this.fanoutThread = new FanoutThread(threads, settings.fanoutQueue(), settings.batchWindow(), this::fanOut);
+  }
+
+  /** The stream's fan-out, made on first use: its own subscribers, journal and sequence. */
+  private Fanout fanout(String stream) {
+    return fanouts.computeIfAbsent(
+        stream,
+        s -> new Fanout(
+            s,
             settings.journalSize(),
             settings.outbox().maxPending(),
             demand,
             this::cutOffSlow,
             scheduler,
-            nanoTime);
+            nanoTime));
   }
 
-  /** A client finished its handshake on {@code /v2/{feed}}. Null when it was turned away. */
-  ClientSession opened(Session session, String feed) {
+  /**
+   * A client finished its handshake on a stream path; an empty path (an unknown feed or location)
+   * is refused. Null when it was turned away.
+   */
+  ClientSession opened(Session session, Optional<StreamPath> path) {
     Map<String, List<String>> headers = HandshakeCapture.headers(session.getUserProperties());
     boolean binary = WireFormat.fromHeaders(headers) == WireFormat.MSGPACK;
-    return opened(new SessionSink(session, binary), feed, headers);
-  }
-
-  ClientSession opened(FrameSink sink, String feed, Map<String, List<String>> headers) {
-    if (!FeedChannels.STOCK_FEEDS.contains(feed)) {
+    FrameSink sink = new SessionSink(session, binary);
+    if (path.isEmpty()) {
       sink.close(new CloseReason(CloseReason.CloseCodes.CANNOT_ACCEPT, "unknown feed"));
       return null;
     }
+    return opened(sink, path.get(), headers);
+  }
+
+  /** A stock client on {@code /v2/{feed}}, for component tests. */
+  ClientSession opened(FrameSink sink, String feed, Map<String, List<String>> headers) {
+    Optional<StreamPath> path = StreamPath.stocks(feed);
+    if (path.isEmpty()) {
+      sink.close(new CloseReason(CloseReason.CloseCodes.CANNOT_ACCEPT, "unknown feed"));
+      return null;
+    }
+    return opened(sink, path.get(), headers);
+  }
+
+  ClientSession opened(FrameSink sink, StreamPath path, Map<String, List<String>> headers) {
     WireCodec codec = WireFormat.fromHeaders(headers).codec();
     ClientOutbox outbox =
         new ClientOutbox(
@@ -111,7 +143,7 @@ final class ClientHub {
     ClientSession client =
         new ClientSession(
             sink.id(),
-            feed,
+            path,
             codec.format(),
             outbox,
             new ControlRate(settings.controlRate(), nanoTime.getAsLong()));
@@ -176,18 +208,26 @@ final class ClientHub {
         connectionsByKey.computeIfPresent(credential.key(), (k, n) -> n > 1 ? n - 1 : null);
       }
     }
-    fanout.forget(client);
+    fanout(client.stream()).forget(client);
   }
 
-  void publish(List<MarketEvent> events) {
-    fanout.publish(events);
+  /** Hands a stream's events to the fan-out thread; never waits for clients. */
+  void publish(String stream, List<MarketEvent> events) {
+    fanoutThread.offer(stream, events);
+  }
+
+  private void fanOut(String stream, List<MarketEvent> events) {
+    fanout(stream).publish(events);
   }
 
   void feedSelected(FeedSelected selected) {
-    fanout.feedSelected(selected, sessions.values());
+    List<ClientSession> ofStream =
+        sessions.values().stream().filter(c -> c.stream().equals(selected.stream())).toList();
+    fanout(selected.stream()).feedSelected(selected, ofStream);
   }
 
   void closeAll() {
+    fanoutThread.stop();
     for (ClientSession client : sessions.values()) {
       client.cancelTimers();
       client.outbox().abort(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "gateway stopping"));
@@ -229,8 +269,8 @@ final class ClientHub {
     return floodClosures.get();
   }
 
-  Fanout fanout() {
-    return fanout;
+  Fanout fanout(ClientSession client) {
+    return fanout(client.stream());
   }
 
   /** The flood guard: every client message, well-formed or not, spends a token. */
@@ -269,20 +309,26 @@ final class ClientHub {
     } else if (message instanceof ClientMessage.Subscription request) {
       subscription(client, request);
     } else if (message instanceof ClientMessage.Options options) {
-      fanout.options(client, options);
+      fanout(client.stream()).options(client, options);
     } else if (message instanceof ClientMessage.Resume resume) {
       if (!client.options().sequence()) {
         throw new ProtocolException(AlpacaError.INVALID_SYNTAX, "x-resume without sequence on");
       }
-      fanout.resume(client, resume);
+      fanout(client.stream()).resume(client, resume);
     }
   }
 
   private void subscription(ClientSession client, ClientMessage.Subscription request) {
     Interest requested = request.interest();
-    if (request.subscribe() && !FeedChannels.offers(client.feed(), requested)) {
+    if (request.subscribe() && !client.path().offers(requested)) {
       LOG.fine(() -> client.describe() + ": channel not offered on this feed: " + requested);
       client.send(client.codec().error(AlpacaError.INVALID_SUBSCRIBE_ACTION));
+      return;
+    }
+    if (request.subscribe() && !client.path().entitles(client.credential(), requested)) {
+      // the connection stays open and the previous set stays, as for 405
+      LOG.fine(() -> client.describe() + ": not entitled to " + requested);
+      client.send(client.codec().error(AlpacaError.INSUFFICIENT_SUBSCRIPTION));
       return;
     }
     Interest current = client.subscriptions();
@@ -294,7 +340,7 @@ final class ClientHub {
       client.send(client.codec().error(AlpacaError.SYMBOL_LIMIT_EXCEEDED));
       return;
     }
-    fanout.subscribe(client, next);
+    fanout(client.stream()).subscribe(client, next);
   }
 
   private static int distinctSymbols(Interest interest) {
@@ -322,7 +368,7 @@ final class ClientHub {
       return;
     }
     Credential credential = found.get();
-    if (!credential.allowsFeed(client.feed())) {
+    if (!client.path().admits(credential)) {
       LOG.info(() -> client.describe() + ": key " + credential.key() + " is not entitled to it");
       client.fail(AlpacaError.INSUFFICIENT_SUBSCRIPTION);
       return;
@@ -354,7 +400,7 @@ final class ClientHub {
   private void cutOffSlow(ClientSession client) {
     slowCutOffs.incrementAndGet();
     LOG.info(() -> client.describe() + ": cut off as slow client (407)");
-    fanout.forget(client);
+    fanout(client.stream()).forget(client);
     long graceMs = settings.slowCloseGrace().toMillis();
     scheduler.schedule(() -> client.outbox().abort(SLOW), graceMs, TimeUnit.MILLISECONDS);
   }

@@ -11,14 +11,14 @@ import jakarta.websocket.CloseReason;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * One connected client: its feed, wire format, credential once authenticated, subscriptions,
+ * One connected client: its path (stream and feed), wire format, credential once authenticated, subscriptions,
  * opt-in extensions and outbox. Subscriptions, options and the rate cap are guarded by the
  * fan-out lock, so they change in step with the index the fan-out reads.
  */
 final class ClientSession {
 
   private final String id;
-  private final String feed;
+  private final StreamPath path;
   private final WireCodec codec;
   private final ClientOutbox outbox;
   private final ControlRate controlRate;
@@ -31,9 +31,9 @@ final class ClientSession {
   private int failedAuths;
   private ScheduledFuture<?> authDeadline;
 
-  ClientSession(String id, String feed, WireFormat format, ClientOutbox outbox, ControlRate rate) {
+  ClientSession(String id, StreamPath path, WireFormat format, ClientOutbox outbox, ControlRate rate) {
     this.id = id;
-    this.feed = feed;
+    this.path = path;
     this.codec = format.codec();
     this.outbox = outbox;
     this.controlRate = rate;
@@ -43,8 +43,17 @@ final class ClientSession {
     return id;
   }
 
+  StreamPath path() {
+    return path;
+  }
+
+  /** The feed or location named in the path ({@code iex}, {@code us}, {@code channels}). */
   String feed() {
-    return feed;
+    return path.name();
+  }
+
+  String stream() {
+    return path.stream();
   }
 
   WireCodec codec() {
@@ -139,6 +148,6 @@ final class ClientSession {
 
   String describe() {
     Credential c = credential;
-    return "client " + id + " on " + feed + (c == null ? "" : " as " + c.key());
+    return "client " + id + " on " + path + (c == null ? "" : " as " + c.key());
   }
 }

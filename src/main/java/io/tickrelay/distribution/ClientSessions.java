@@ -9,6 +9,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
@@ -35,6 +36,9 @@ public class ClientSessions {
   @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
   ManagedScheduledExecutorService scheduler;
 
+  @Resource(lookup = "java:comp/DefaultManagedThreadFactory")
+  ManagedThreadFactory threads;
+
   private ClientHub hub;
 
   @PostConstruct
@@ -53,7 +57,8 @@ public class ClientSessions {
             scheduler,
             demand::fire,
             System::nanoTime,
-            nanos -> latency.update(Duration.ofNanos(nanos)));
+            nanos -> latency.update(Duration.ofNanos(nanos)),
+            threads);
     LOG.info(
         "Client stream ready: "
             + config.clientCredentials().size()
@@ -79,7 +84,9 @@ public class ClientSessions {
             config.clientControlPerSecond(),
             config.clientControlBurst(),
             config.clientControlRefusalsBeforeClose()),
-        config.clientMaxMessageBytes());
+        config.clientMaxMessageBytes(),
+        config.clientFanoutQueue(),
+        config.clientBatchWindow());
   }
 
   ClientHub hub() {
@@ -95,7 +102,7 @@ public class ClientSessions {
   }
 
   void onMarketData(@Observes MarketDataReceived data) {
-    hub.publish(data.events());
+    hub.publish(data.stream(), data.events());
   }
 
   void onFeedSelected(@Observes FeedSelected selected) {

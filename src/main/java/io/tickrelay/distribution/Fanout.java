@@ -5,7 +5,6 @@ import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketEvent;
-import io.tickrelay.marketdata.Streams;
 import io.tickrelay.protocol.ClientMessage;
 import io.tickrelay.protocol.GatewayMessages;
 import java.util.ArrayList;
@@ -31,7 +30,7 @@ final class Fanout {
 
   private static final Logger LOG = Logger.getLogger(Fanout.class.getName());
 
-  private final Subscriptions subscriptions = new Subscriptions(Streams.STOCKS);
+  private final Subscriptions subscriptions;
   private final LastValues lastValues = new LastValues();
   private final Journal journal;
   private final Consumer<DemandChanged> demand;
@@ -42,12 +41,14 @@ final class Fanout {
   private FeedSelected feed;
 
   Fanout(
+      String stream,
       int journalSize,
       int maxReplay,
       Consumer<DemandChanged> demand,
       Consumer<ClientSession> slow,
       ScheduledExecutorService scheduler,
       LongSupplier nanoTime) {
+    this.subscriptions = new Subscriptions(stream);
     this.journal = new Journal(journalSize);
     this.maxReplay = maxReplay;
     this.demand = demand;
@@ -93,7 +94,10 @@ final class Fanout {
     if (!change.added().isEmpty() || !change.removed().isEmpty()) {
       demand.accept(change); // under the lock, so the upstream sees changes in order
     }
-    client.send(client.codec().subscription(next));
+    client.send(
+        client.path().kind() == StreamPath.Kind.STOCKS
+            ? client.codec().subscription(next)
+            : client.codec().subscription(next, client.path().offered()));
     if (client.options().lastValue()) {
       deliver(client, lastValues.of(added), nanoTime.getAsLong(), false);
     }

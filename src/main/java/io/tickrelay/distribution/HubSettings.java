@@ -13,6 +13,8 @@ import java.time.Duration;
  *     socket is closed regardless
  * @param journalSize events kept for {@code x-resume}
  * @param maxMessageBytes the largest client message answered normally; larger is {@code 400}
+ * @param fanoutQueue upstream frames waiting for the fan-out thread before the upstream waits
+ * @param batchWindow how long the fan-out gathers upstream frames into one round; zero: no wait
  */
 record HubSettings(
     Credentials credentials,
@@ -23,4 +25,6 @@ record HubSettings(
     Duration slowCloseGrace,
     int journalSize,
     ControlRate.Limits controlRate,
-    int maxMessageBytes) {}
+    int maxMessageBytes,
+    int fanoutQueue,
+    Duration batchWindow) {}

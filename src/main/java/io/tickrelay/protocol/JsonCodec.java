@@ -1,5 +1,6 @@
 package io.tickrelay.protocol;
 
+import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketEvent;
 import jakarta.json.JsonArray;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /** Alpaca messages as JSON text frames. */
@@ -77,6 +79,13 @@ public final class JsonCodec implements WireCodec {
   public byte[] subscription(Interest interest) {
     JsonWriter w = new JsonWriter();
     Messages.writeSubscription(w, interest);
+    return w.toBytes();
+  }
+
+  @Override
+  public byte[] subscription(Interest interest, Set<Channel> keys) {
+    JsonWriter w = new JsonWriter();
+    Messages.writeSubscription(w, interest, keys);
     return w.toBytes();
   }
 

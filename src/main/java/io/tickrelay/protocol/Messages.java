@@ -133,6 +133,20 @@ final class Messages {
     w.endArray();
   }
 
+  /** An acknowledgement with exactly {@code keys}, in channel order, and no trade companions. */
+  static void writeSubscription(MessageWriter w, Interest interest, Set<Channel> keys) {
+    w.arrayHeader(1);
+    w.mapHeader(1 + keys.size());
+    w.field("T", "subscription");
+    for (Channel channel : Channel.values()) {
+      if (keys.contains(channel)) {
+        writeSymbols(w, channel.wireName(), interest.symbols(channel));
+      }
+    }
+    w.endMap();
+    w.endArray();
+  }
+
   static void writeAuth(MessageWriter w, String key, String secret) {
     w.mapHeader(3);
     w.field("action", "auth");

@@ -1,5 +1,6 @@
 package io.tickrelay.protocol;
 
+import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketEvent;
 import java.io.IOException;
@@ -7,6 +8,7 @@ import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.msgpack.core.ExtensionTypeHeader;
 import org.msgpack.core.MessageFormat;
@@ -63,6 +65,13 @@ public final class MsgpackCodec implements WireCodec {
   public byte[] subscription(Interest interest) {
     MsgpackWriter w = new MsgpackWriter();
     Messages.writeSubscription(w, interest);
+    return w.toBytes();
+  }
+
+  @Override
+  public byte[] subscription(Interest interest, Set<Channel> keys) {
+    MsgpackWriter w = new MsgpackWriter();
+    Messages.writeSubscription(w, interest, keys);
     return w.toBytes();
   }
 

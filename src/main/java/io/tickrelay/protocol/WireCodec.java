@@ -1,8 +1,10 @@
 package io.tickrelay.protocol;
 
+import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketEvent;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Encodes and decodes Alpaca stream messages in one wire format. Data events are encoded one by
@@ -24,6 +26,13 @@ public interface WireCodec {
 
   /** The full subscription state; {@code corrections} and {@code cancelErrors} follow trades. */
   byte[] subscription(Interest interest);
+
+  /**
+   * The full subscription state with exactly these channel keys, each present even when empty
+   * (crypto: trades, quotes, orderbooks, bars, updatedBars, dailyBars, upstream-protocols.md §1.4;
+   * the gateway's published channels: channels).
+   */
+  byte[] subscription(Interest interest, Set<Channel> keys);
 
   byte[] auth(String key, String secret);
 

@@ -63,7 +63,7 @@ class ClientHubTest {
   }
 
   private static void publish(MarketEvent... events) {
-    server.hub().publish(List.of(events));
+    server.hub().publish(Streams.STOCKS, List.of(events));
   }
 
   @Test
@@ -107,6 +107,43 @@ class ClientHubTest {
       assertEquals(quote.timestamp(), messages.get(1).get("t").asTimestampValue().toInstant());
       assertEquals(228.47, messages.get(0).get("p").asFloatValue().toDouble());
       assertEquals(4, messages.get(1).get("as").asIntegerValue().toLong());
+    }
+  }
+
+  @Test
+  void eachPathReadsItsOwnStreamWithItsOwnAcknowledgement() throws Exception {
+    try (WsProbe stocks = authenticated("iex");
+        WsProbe crypto = WsProbe.connect(server.cryptoUri("us"));
+        WsProbe stocksOnly = WsProbe.connect(server.cryptoUri("us"));
+        WsProbe nowhere = WsProbe.connect(server.cryptoUri("mars"))) {
+      crypto.send(AUTH);
+      crypto.awaitText("authenticated", WAIT);
+      stocksOnly.send("{\"action\":\"auth\",\"key\":\"iex-only\",\"secret\":\"iex-secret\"}");
+      assertTrue(stocksOnly.awaitText("error", WAIT).contains("\"code\":409"), "not entitled to crypto");
+      assertEquals(CloseReason.CloseCodes.CANNOT_ACCEPT, nowhere.awaitClose(WAIT).getCloseCode());
+
+      crypto.send("{\"action\":\"subscribe\",\"statuses\":[\"BTC/USD\"]}");
+      assertTrue(crypto.awaitText("error", WAIT).contains("\"code\":410"), "no stock channel on crypto");
+      crypto.send("{\"action\":\"subscribe\",\"trades\":[\"BTC/USD\"],\"orderbooks\":[\"*\"]}");
+      String ack = crypto.awaitText("subscription", WAIT);
+      assertEquals("[{\"T\":\"subscription\",\"trades\":[\"BTC/USD\"],\"quotes\":[],\"bars\":[],"
+          + "\"updatedBars\":[],\"dailyBars\":[],\"orderbooks\":[\"*\"]}]", ack);
+      stocks.send("{\"action\":\"subscribe\",\"trades\":[\"*\"]}");
+      stocks.awaitText("subscription", WAIT);
+      assertTrue(server.demand.stream().anyMatch(d -> d.stream().equals(Streams.crypto("us"))
+          && d.added().symbols(Channel.TRADES).contains("BTC/USD")), "demand names its stream");
+
+      server.hub().publish(Streams.crypto("us"), List.of(trade("BTC/USD", 1, 97000)));
+      server.hub().publish(Streams.STOCKS, List.of(trade("AAPL", 2, 228)));
+      assertTrue(crypto.awaitText("\"t\"", WAIT).contains("BTC/USD"));
+      assertTrue(stocks.awaitText("\"t\"", WAIT).contains("AAPL"));
+      // a later marker on each stream proves nothing crossed over before it
+      server.hub().publish(Streams.crypto("us"), List.of(trade("BTC/USD", 3, 97001)));
+      server.hub().publish(Streams.STOCKS, List.of(trade("AAPL", 4, 229)));
+      crypto.awaitText("97001", WAIT);
+      stocks.awaitText("229", WAIT);
+      assertTrue(crypto.received().stream().noneMatch(f -> f.contains("AAPL")), "stock data on crypto");
+      assertTrue(stocks.received().stream().noneMatch(f -> f.contains("BTC/USD")), "crypto on stocks");
     }
   }
 
@@ -167,7 +204,7 @@ class ClientHubTest {
     HubSettings base = HubServer.settings();
     HubSettings two = new HubSettings(base.credentials(), base.entitlements(), base.authTimeout(),
         2, base.outbox(), base.slowCloseGrace(), base.journalSize(), base.controlRate(),
-        base.maxMessageBytes());
+        base.maxMessageBytes(), base.fanoutQueue(), base.batchWindow());
     try (HubServer small = new HubServer(two);
         WsProbe a = WsProbe.connect(small.uri("iex"));
         WsProbe b = WsProbe.connect(small.uri("iex"));
@@ -231,7 +268,7 @@ class ClientHubTest {
       for (int i = 0; i < 1200; i++) { // beyond the journal's 1000
         flood.add(trade("AMD", i, 1));
       }
-      server.hub().publish(flood);
+      server.hub().publish(Streams.STOCKS, flood);
       after.send("{\"action\":\"x-resume\",\"epoch\":\"" + epoch + "\",\"seq\":" + lastSeen + "}");
       assertTrue(after.awaitText("x-unrecoverable", WAIT).contains("no longer holds"));
     }

@@ -1,5 +1,7 @@
 package io.tickrelay.distribution;
 
+import io.tickrelay.marketdata.Streams;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,7 +52,7 @@ class FanoutLoadTest {
     HubSettings base = HubServer.settings();
     HubSettings settings = new HubSettings(base.credentials(), base.entitlements(),
         base.authTimeout(), 2000, new ClientOutbox.Limits(2000, Duration.ofSeconds(30), 64 * 1024),
-        Duration.ofSeconds(20), base.journalSize(), base.controlRate(), base.maxMessageBytes());
+        Duration.ofSeconds(20), base.journalSize(), base.controlRate(), base.maxMessageBytes(), base.fanoutQueue(), base.batchWindow());
     ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
     HttpClient http = HttpClient.newHttpClient();
     try (HubServer server = new HubServer(settings)) {
@@ -134,7 +136,7 @@ class FanoutLoadTest {
             Instant.now(), List.of("@"), "C"));
       }
       publishedAt.set(r, System.nanoTime());
-      server.hub().publish(trades);
+      server.hub().publish(Streams.STOCKS, trades);
       done.countDown();
     };
     var task = pacer.scheduleAtFixedRate(publishOne, 0, 25, TimeUnit.MILLISECONDS);

@@ -14,6 +14,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,7 +44,7 @@ final class HubServer implements AutoCloseable {
   HubServer(HubSettings settings) throws Exception {
     hub = new ClientHub(settings, scheduler, demand::add, System::nanoTime);
     HUBS.put(id, hub);
-    server = new Server("localhost", -1, "/hub", Map.of(), Endpoint.class); // -1: a free port
+    server = new Server("localhost", -1, "/hub", Map.of(), Set.of(Endpoint.class, CryptoEndpoint.class)); // -1: a free port
     server.start();
   }
 
@@ -57,11 +59,18 @@ final class HubServer implements AutoCloseable {
         Duration.ofSeconds(2),
         1000,
         new ControlRate.Limits(50, 100, 200),
-        64 * 1024);
+        64 * 1024,
+        4096,
+        Duration.ZERO);
   }
 
   ClientHub hub() {
     return hub;
+  }
+
+  URI cryptoUri(String location) {
+    return URI.create(
+        "ws://localhost:" + server.getPort() + "/hub/" + id + "/v1beta3/crypto/" + location);
   }
 
   URI uri(String feed) {
@@ -84,38 +93,85 @@ final class HubServer implements AutoCloseable {
     HUBS.remove(id);
   }
 
-  /** The hub's WebSocket face, as thin as the WAR's StreamEndpoint. */
+  /** The hub's stock face, as thin as the WAR's StreamEndpoint. */
   @ServerEndpoint(value = "/{id}/v2/{feed}", configurator = HandshakeCapture.class)
   public static class Endpoint {
-    private ClientHub hub;
-    private ClientSession client;
+    private final Callbacks callbacks = new Callbacks();
 
     @OnOpen
     public void open(Session session, @PathParam("id") String id, @PathParam("feed") String feed) {
-      session.setMaxTextMessageBufferSize(StreamEndpoint.MAX_MESSAGE_BYTES);
-      session.setMaxBinaryMessageBufferSize(StreamEndpoint.MAX_MESSAGE_BYTES);
+      callbacks.open(session, id, StreamPath.stocks(feed));
+    }
+
+    @OnMessage(maxMessageSize = ClientCallbacks.MAX_MESSAGE_BYTES)
+    public void text(String text) {
+      callbacks.text(text);
+    }
+
+    @OnMessage(maxMessageSize = ClientCallbacks.MAX_MESSAGE_BYTES)
+    public void binary(byte[] frame) {
+      callbacks.binary(frame);
+    }
+
+    @OnClose
+    public void close() {
+      callbacks.close();
+    }
+  }
+
+  /** The hub's crypto face, {@code /v1beta3/crypto/{loc}}. */
+  @ServerEndpoint(value = "/{id}/v1beta3/crypto/{loc}", configurator = HandshakeCapture.class)
+  public static class CryptoEndpoint {
+    private final Callbacks callbacks = new Callbacks();
+
+    @OnOpen
+    public void open(Session session, @PathParam("id") String id, @PathParam("loc") String loc) {
+      callbacks.open(session, id, StreamPath.crypto(loc));
+    }
+
+    @OnMessage(maxMessageSize = ClientCallbacks.MAX_MESSAGE_BYTES)
+    public void text(String text) {
+      callbacks.text(text);
+    }
+
+    @OnMessage(maxMessageSize = ClientCallbacks.MAX_MESSAGE_BYTES)
+    public void binary(byte[] frame) {
+      callbacks.binary(frame);
+    }
+
+    @OnClose
+    public void close() {
+      callbacks.close();
+    }
+  }
+
+  /** What the faces share: find the hub by server id and pass everything on. */
+  private static final class Callbacks {
+    private ClientHub hub;
+    private ClientSession client;
+
+    void open(Session session, String id, Optional<StreamPath> path) {
+      session.setMaxTextMessageBufferSize(ClientCallbacks.MAX_MESSAGE_BYTES);
+      session.setMaxBinaryMessageBufferSize(ClientCallbacks.MAX_MESSAGE_BYTES);
       hub = HUBS.get(id);
       if (hub != null) {
-        client = hub.opened(session, feed);
+        client = hub.opened(session, path);
       }
     }
 
-    @OnMessage(maxMessageSize = StreamEndpoint.MAX_MESSAGE_BYTES)
-    public void text(String text) {
+    void text(String text) {
       if (client != null) {
         hub.text(client, text);
       }
     }
 
-    @OnMessage(maxMessageSize = StreamEndpoint.MAX_MESSAGE_BYTES)
-    public void binary(byte[] frame) {
+    void binary(byte[] frame) {
       if (client != null) {
         hub.binary(client, frame);
       }
     }
 
-    @OnClose
-    public void close() {
+    void close() {
       if (client != null) {
         hub.closed(client);
       }

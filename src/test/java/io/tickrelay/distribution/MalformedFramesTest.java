@@ -1,5 +1,7 @@
 package io.tickrelay.distribution;
 
+import io.tickrelay.marketdata.Streams;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +35,7 @@ class MalformedFramesTest {
     // the flood guard has its own test; here every frame should reach the parser
     HubSettings lenient = new HubSettings(base.credentials(), base.entitlements(), base.authTimeout(),
         base.maxClients(), base.outbox(), base.slowCloseGrace(), base.journalSize(),
-        new ControlRate.Limits(1e6, 1_000_000, 1_000_000), base.maxMessageBytes());
+        new ControlRate.Limits(1e6, 1_000_000, 1_000_000), base.maxMessageBytes(), base.fanoutQueue(), base.batchWindow());
     try (HubServer server = new HubServer(lenient);
         WsProbe good = WsProbe.connect(server.uri("iex"));
         WsProbe authed = WsProbe.connect(server.uri("iex"));
@@ -65,12 +67,12 @@ class MalformedFramesTest {
           // a flooder may be closed mid-loop: that is the flood guard working
         }
         if (i == 1500) { // the data path is unaffected mid-storm
-          server.hub().publish(List.of(ClientHubTest.trade("AAPL", 1, 1)));
+          server.hub().publish(Streams.STOCKS, List.of(ClientHubTest.trade("AAPL", 1, 1)));
           good.awaitText("\"S\":\"AAPL\"", WAIT);
         }
       }
       assertEquals(3000, sent, "every frame went out and no bad client was closed");
-      server.hub().publish(List.of(ClientHubTest.trade("AAPL", 2, 2)));
+      server.hub().publish(Streams.STOCKS, List.of(ClientHubTest.trade("AAPL", 2, 2)));
       assertTrue(good.awaitText("\"S\":\"AAPL\"", WAIT).contains("\"i\":2"));
       good.send("{\"action\":\"subscribe\",\"quotes\":[\"MSFT\"]}");
       assertTrue(good.awaitText("subscription", WAIT).contains("\"quotes\":[\"MSFT\"]"));

@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tickrelay.config.Credential;
+import io.tickrelay.marketdata.Channel;
+import io.tickrelay.marketdata.Interest;
+import io.tickrelay.marketdata.Streams;
 import io.tickrelay.protocol.WireFormat;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The fan-out's small parts: journal, rate cap, flood guard, limits, encode-once cache. */
@@ -88,11 +93,44 @@ class StreamPartsTest {
 
   @Test
   void theTestFeedOffersOnlyTradesQuotesAndBars() {
-    assertTrue(FeedChannels.offers("test", io.tickrelay.marketdata.Interest.of(
-        io.tickrelay.marketdata.Channel.BARS, "FAKEPACA")));
-    assertFalse(FeedChannels.offers("test", io.tickrelay.marketdata.Interest.of(
-        io.tickrelay.marketdata.Channel.LULDS, "FAKEPACA")));
-    assertTrue(FeedChannels.offers("sip", io.tickrelay.marketdata.Interest.of(
-        io.tickrelay.marketdata.Channel.LULDS, "AAPL")));
+    StreamPath test = StreamPath.stocks("test").orElseThrow();
+    StreamPath sip = StreamPath.stocks("sip").orElseThrow();
+    assertTrue(test.offers(Interest.of(Channel.BARS, "FAKEPACA")));
+    assertFalse(test.offers(Interest.of(Channel.LULDS, "FAKEPACA")));
+    assertTrue(sip.offers(Interest.of(Channel.LULDS, "AAPL")));
+    assertFalse(sip.offers(Interest.of(Channel.ORDERBOOKS, "AAPL")), "crypto channel on stocks");
+    assertTrue(StreamPath.stocks("v1").isEmpty());
+  }
+
+  @Test
+  void cryptoPathsOfferCryptoChannelsPerLocation() {
+    StreamPath us = StreamPath.crypto("us").orElseThrow();
+    assertEquals(Streams.crypto("us"), us.stream());
+    assertTrue(us.offers(Interest.of(Channel.ORDERBOOKS, "BTC/USD")));
+    assertFalse(us.offers(Interest.of(Channel.STATUSES, "BTC/USD")));
+    assertEquals(Streams.crypto("binance"), StreamPath.crypto("binance").orElseThrow().stream());
+    assertTrue(StreamPath.crypto("mars").isEmpty());
+  }
+
+  @Test
+  void entitlementsFollowThePathFamily() {
+    Credential stocksOnly = Credential.withPlainSecret("a", "s", Set.of("iex"));
+    Credential cryptoUs = Credential.withPlainSecret("b", "s", Set.of("crypto/us"));
+    Credential allCrypto = Credential.withPlainSecret("c", "s", Set.of("crypto"));
+    Credential signals = Credential.withPlainSecret("d", "s", Set.of("channels/signals"));
+    Credential everything = Credential.withPlainSecret("e", "s", Set.of("*"));
+    StreamPath us = StreamPath.crypto("us").orElseThrow();
+    StreamPath binance = StreamPath.crypto("binance").orElseThrow();
+    StreamPath channels = StreamPath.channels();
+    assertFalse(us.admits(stocksOnly));
+    assertTrue(us.admits(cryptoUs));
+    assertFalse(binance.admits(cryptoUs));
+    assertTrue(binance.admits(allCrypto));
+    assertFalse(channels.admits(stocksOnly));
+    assertTrue(channels.admits(signals));
+    assertTrue(channels.entitles(signals, Interest.of(Channel.PUBLISHED, "signals")));
+    assertFalse(channels.entitles(signals, Interest.of(Channel.PUBLISHED, "signals", "fills")));
+    assertFalse(channels.entitles(signals, Interest.of(Channel.PUBLISHED, "*")));
+    assertTrue(channels.entitles(everything, Interest.of(Channel.PUBLISHED, "*")));
   }
 }

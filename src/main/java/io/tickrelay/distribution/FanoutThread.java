@@ -1,0 +1,143 @@
+package io.tickrelay.distribution;
+
+import io.tickrelay.marketdata.MarketEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one thread that fans upstream events out to clients, so an upstream read thread only hands
+ * a frame over and goes back to reading (and answering pings): a slow fan-out can then never look
+ * like a stalled upstream (docs/BENCHMARKS.md, the pong-timeout gaps). Whatever piled up while it
+ * was busy is taken in one go and published per stream as one batch, so under load each client
+ * gets fewer, fuller frames instead of falling further behind (smart batching, as in the LMAX
+ * Disruptor's batch consumer). An optional batch window makes each round also wait that long for
+ * more, trading that much latency for fewer frames and sends when the load is steady (Centrifugo's
+ * {@code write_delay}, fanout-anchors.md §A.1); zero, the default, never waits.
+ */
+final class FanoutThread {
+
+  private static final Logger LOG = Logger.getLogger(FanoutThread.class.getName());
+  /** Upstream frames taken per round; bounds the batch, not the throughput. */
+  private static final int MAX_DRAIN = 512;
+
+  private record Handoff(String stream, List<MarketEvent> events) {}
+
+  private static final Handoff STOP = new Handoff("", List.of());
+
+  private final BlockingQueue<Handoff> queue;
+  private final BiConsumer<String, List<MarketEvent>> publish;
+  private final long windowNanos;
+  private final Thread thread;
+  private volatile boolean stopped;
+
+  /**
+   * @param capacity upstream frames that may wait; beyond it the upstream thread waits too, which
+   *     is the back-pressure TCP would apply anyway
+   * @param window how long a round waits for more after its first frame; zero never waits
+   */
+  FanoutThread(
+      ThreadFactory threads,
+      int capacity,
+      Duration window,
+      BiConsumer<String, List<MarketEvent>> publish) {
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.publish = publish;
+    this.windowNanos = window.toNanos();
+    this.thread = threads.newThread(this::run);
+    thread.setName("tickrelay-fanout");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Hands events over; waits only while the queue is full. */
+  void offer(String stream, List<MarketEvent> events) {
+    if (stopped || events.isEmpty()) {
+      return;
+    }
+    try {
+      queue.put(new Handoff(stream, events));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOG.fine(() -> "hand-off of " + events.size() + " events interrupted");
+    }
+  }
+
+  /** Events handed over and not yet fanned out. */
+  int waiting() {
+    return queue.size();
+  }
+
+  void stop() {
+    stopped = true;
+    queue.clear();
+    queue.offer(STOP);
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    queue.clear(); // the sentinel, if the thread saw the flag first
+  }
+
+  private void run() {
+    List<Handoff> taken = new ArrayList<>(MAX_DRAIN);
+    while (!stopped) {
+      try {
+        taken.add(queue.take());
+        if (windowNanos > 0) {
+          collectFor(taken, System.nanoTime() + windowNanos);
+        }
+        queue.drainTo(taken, MAX_DRAIN - taken.size());
+        publishAll(taken);
+      } catch (InterruptedException e) {
+        if (!stopped) {
+          LOG.warning("fan-out thread interrupted while running; it stops");
+        }
+        return;
+      } catch (RuntimeException e) { // a task boundary: the loop must outlive one bad batch
+        LOG.log(Level.WARNING, "fan-out of " + taken.size() + " upstream frames failed", e);
+      } finally {
+        taken.clear();
+      }
+    }
+  }
+
+  /** Waits until the window closes (or the round is full), taking what arrives meanwhile. */
+  private void collectFor(List<Handoff> taken, long deadline) throws InterruptedException {
+    long left = deadline - System.nanoTime();
+    while (left > 0 && taken.size() < MAX_DRAIN && taken.get(taken.size() - 1) != STOP) {
+      Handoff next = queue.poll(left, TimeUnit.NANOSECONDS);
+      if (next != null) {
+        taken.add(next);
+      }
+      left = deadline - System.nanoTime();
+    }
+  }
+
+  private void publishAll(List<Handoff> taken) {
+    if (taken.size() == 1) {
+      Handoff only = taken.get(0);
+      if (only != STOP) {
+        publish.accept(only.stream(), only.events());
+      }
+      return;
+    }
+    Map<String, List<MarketEvent>> byStream = new LinkedHashMap<>();
+    for (Handoff handoff : taken) {
+      if (handoff != STOP) {
+        byStream.computeIfAbsent(handoff.stream(), s -> new ArrayList<>()).addAll(handoff.events());
+      }
+    }
+    byStream.forEach(publish);
+  }
+}
