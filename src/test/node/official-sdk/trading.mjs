@@ -1,8 +1,9 @@
 // Alpaca's official JavaScript SDK's trading stream pointed at Tickrelay: only the stream URL and
 // the credentials differ from an application that talks to wss://paper-api.alpaca.markets/stream.
 // Usage: node trading.mjs <ws-url> <key> <secret> <admin-url> <symbol>
-// Once the gateway acknowledges the listen, asks the gateway's trading simulator (through its test
-// switch <admin-url>) for a fill of <symbol>, prints one JSON line per event, "done" on that fill.
+// Once the gateway acknowledges the listen and listens on its simulator, asks that simulator
+// (through its test switch <admin-url>) for a fill of <symbol>; prints one JSON line per event,
+// and "done" on that fill.
 import { Alpaca } from "@alpacahq/alpaca-trade-api";
 
 const [url, keyId, secret, adminUrl, symbol] = process.argv.slice(2);
@@ -19,6 +20,10 @@ setTimeout(() => finish(2, JSON.stringify({ error: "timeout" })), 20000).unref()
 updates.onError((message) => console.log(JSON.stringify({ error: String(message) })));
 updates.on("subscription", async (streams) => {
   console.log(JSON.stringify({ event: "listening", streams }));
+  // the gateway listens upstream once its first client listens: let that reach the simulator
+  while (!(await (await fetch(adminUrl)).text()).includes('"listening":1')) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   const response = await fetch(`${adminUrl}?action=fill&symbol=${symbol}&qty=3&price=101.5`,
     { method: "POST" });
   console.log(JSON.stringify({ event: "fill requested", status: response.status }));

@@ -41,7 +41,8 @@ public class TradingClients {
             config.clientCredentials(),
             config.clientAuthTimeout(),
             new ClientOutbox.Limits(config.clientOutboxMessages(), config.clientSlowAfter(), 1),
-            config.clientMaxMessageBytes()),
+            config.clientMaxMessageBytes(),
+            config.clientMaxConnections()),
         scheduler,
         demand::fire,
         System::nanoTime);

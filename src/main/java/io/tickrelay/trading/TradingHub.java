@@ -61,6 +61,12 @@ final class TradingHub {
         new ClientOutbox.Limits(settings.outbox().maxPending(), settings.outbox().slowAfter(), 1),
         SLOW, nanoTime);
     TradingClient client = new TradingClient(session.getId(), outbox);
+    if (clients.size() >= settings.maxConnections()) {
+      LOG.info(() -> "trading client " + client.id + ": refused, " + clients.size() + " clients held");
+      outbox.finish(TradingFrames.error("connection limit exceeded"),
+          new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "connection limit exceeded"));
+      return client;
+    }
     clients.add(client);
     client.authDeadline = scheduler.schedule(() -> authTimedOut(client),
         settings.authTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -68,6 +74,16 @@ final class TradingHub {
   }
 
   void text(TradingClient client, String text) {
+    if (!clients.contains(client)) {
+      return; // refused at open
+    }
+    if (client.outbox.pending() >= settings.outbox().maxPending()) {
+      // answers pile up unread: a control frame is never dropped, so the sender is cut off instead
+      LOG.info(() -> client.describe() + ": cut off, " + client.outbox.pending() + " answers unread");
+      setListening(client, false);
+      client.outbox.abort(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "slow client"));
+      return;
+    }
     if (text.length() > settings.maxMessageBytes()) {
       client.outbox.control(TradingFrames.error("message too long"));
       return;

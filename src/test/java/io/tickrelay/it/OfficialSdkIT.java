@@ -134,10 +134,10 @@ class OfficialSdkIT {
   void theOfficialSdksTradingStreamReceivesAFill() throws Exception {
     String admin = "http://localhost:" + PORT + "/simulator/trading/admin";
     HttpClient http = HttpClient.newHttpClient();
-    Await.until("the gateway's trading upstream to listen on the simulator", Duration.ofSeconds(30), () -> {
+    Await.until("the gateway's trading upstream on the simulator", Duration.ofSeconds(30), () -> {
       try {
         return http.send(HttpRequest.newBuilder(URI.create(admin)).build(),
-            HttpResponse.BodyHandlers.ofString()).body().contains("\"listening\":1");
+            HttpResponse.BodyHandlers.ofString()).body().contains("\"sessions\":1");
       } catch (IOException e) {
         return false;
       } catch (InterruptedException e) {

@@ -80,7 +80,7 @@ final class TradingServer implements AutoCloseable {
         tasks, new Relay(), Clock.systemUTC());
     hub = new TradingHub(
         new TradingHubSettings(Credentials.parse(CLIENTS), Duration.ofSeconds(2),
-            new ClientOutbox.Limits(64, Duration.ofSeconds(5), 1), 4096),
+            new ClientOutbox.Limits(64, Duration.ofSeconds(5), 1), 4096, 3),
         scheduler, upstream::demand, System::nanoTime);
     simulator.start();
     upstream.start(); // kept warm; ConnectionGroup's leases are tested with the upstream core

@@ -112,6 +112,22 @@ class TradingStreamTest {
   }
 
   @Test
+  void clientsBeyondTheConnectionLimitAreTurnedAway() throws Exception {
+    try (TradingServer server = new TradingServer();
+        WsProbe one = WsProbe.connect(server.uri("stream"));
+        WsProbe two = WsProbe.connect(server.uri("stream"));
+        WsProbe three = WsProbe.connect(server.uri("stream"));
+        WsProbe four = WsProbe.connect(server.uri("stream"))) {
+      assertEquals("{\"action\":\"error\",\"data\":{\"error_message\":\"connection limit exceeded\"}}",
+          awaitJson(four, "error"));
+      assertEquals(CloseReason.CloseCodes.TRY_AGAIN_LATER.getCode(), four.awaitClose(WAIT).getCloseCode().getCode());
+      authenticate(three, "trader", "trader-secret");
+      assertTrue(awaitJson(three, "authorization").contains("\"authorized\""), "the ones held are served");
+      assertEquals(3, server.hub.clients());
+    }
+  }
+
+  @Test
   void theUpstreamReconnectsWithCredentialsReadAgain() throws Exception {
     try (TradingServer server = new TradingServer();
         WsProbe client = listening(server, "trader", "trader-secret")) {
