@@ -127,4 +127,10 @@ public final class AlpacaProtocol implements UpstreamProtocol {
   public ErrorStrategies.ErrorStrategy classify(int code) {
     return AlpacaErrors.forCode(code);
   }
+
+  /** Alpaca's own code for it: 404 auth timeout (upstream-protocols.md §1.6). */
+  @Override
+  public ErrorStrategies.ErrorStrategy authTimeout() {
+    return AlpacaErrors.forCode(404);
+  }
 }

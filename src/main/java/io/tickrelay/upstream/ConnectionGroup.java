@@ -1,34 +1,59 @@
 package io.tickrelay.upstream;
 
 import io.tickrelay.marketdata.DemandChanged;
+import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.Interest;
+import io.tickrelay.marketdata.MarketDataReceived;
+import io.tickrelay.marketdata.MarketEvent;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiFunction;
+import java.util.logging.Logger;
 
 /**
  * The upstream connections of one stream: the union of its clients' demand spread over as many
  * connections as the protocol's per-connection cap requires ({@link DemandSplit}), a lease on each
- * connection while it holds anything (the first one from start-up when kept warm), and each change
- * of demand passed to the connection it concerns. Creation and release go through an {@link
- * UpstreamRegistry}, so concurrent demand never produces a second connection for one slot.
+ * connection while it holds anything (the first one from start-up when kept warm), each change of
+ * demand passed to the connection it concerns, and planned rotation at the protocol's maximum
+ * session age, make-before-break: the replacement connects, authenticates and is subscribed to the
+ * same demand before the old one is closed, and the {@link OverlapFilter} forwards events seen on
+ * both once. Creation and release go through an {@link UpstreamRegistry}, so concurrent demand
+ * never produces a second connection for one slot.
  */
 final class ConnectionGroup {
 
+  private static final Logger LOG = Logger.getLogger(ConnectionGroup.class.getName());
+  private static final int OVERLAP_IDENTITIES = 200_000;
+
+  /** Makes one connection of the group with the listener the group gives it. */
+  @FunctionalInterface
+  interface Factory {
+    UpstreamConnection create(UpstreamDefinition definition, UpstreamSettings settings, UpstreamListener listener);
+  }
+
   private final UpstreamDefinition definition;
+  private final Factory factory;
+  private final UpstreamListener downstream;
   private final UpstreamRegistry registry;
   private final DemandSplit split;
+  private final OverlapFilter overlap;
   private final List<UpstreamRegistry.Lease> demandLeases = new ArrayList<>();
   private final Map<UpstreamKey, Integer> slots = new ConcurrentHashMap<>();
+  /** Replacements being brought up, by slot; each becomes its slot's connection once settled. */
+  private final Map<Integer, Member> rotating = new HashMap<>();
   private UpstreamRegistry.Lease warm;
+  private int rotations;
 
-  /** {@code factory} makes the connection for a definition and a slot (0 = the first). */
-  ConnectionGroup(UpstreamDefinition definition, BiFunction<UpstreamDefinition, Integer, UpstreamConnection> factory) {
+  ConnectionGroup(UpstreamDefinition definition, Factory factory, UpstreamListener downstream, Clock clock) {
     this.definition = definition;
-    this.registry = new UpstreamRegistry(key -> factory.apply(definition, slots.get(key)));
+    this.factory = factory;
+    this.downstream = downstream;
+    this.registry = new UpstreamRegistry(key -> newMember(slots.get(key), true).connection);
     this.split = new DemandSplit(definition.protocol().maxSubscriptions());
+    this.overlap = new OverlapFilter(clock, OVERLAP_IDENTITIES);
   }
 
   String stream() {
@@ -42,22 +67,35 @@ final class ConnectionGroup {
   }
 
   /** Client demand changed: each slot it touches gets its part; slots emptied let go, new ones open. */
-  synchronized void demand(DemandChanged change) {
-    for (DemandSplit.Delta delta : split.apply(change.added(), change.removed())) {
-      int slot = delta.shard();
-      while (demandLeases.size() <= slot) {
-        demandLeases.add(null);
-      }
-      if (demandLeases.get(slot) == null && split.sizeOf(slot) > 0) {
-        demandLeases.set(slot, registry.acquire(key(slot)));
-      }
-      registry.connection(key(slot)).ifPresent(connection ->
-          connection.demand(new DemandChanged(change.stream(), delta.added(), delta.removed())));
-      if (split.sizeOf(slot) == 0 && demandLeases.get(slot) != null) {
-        demandLeases.get(slot).release();
-        demandLeases.set(slot, null);
+  void demand(DemandChanged change) {
+    List<UpstreamConnection> abandoned = new ArrayList<>();
+    synchronized (this) {
+      for (DemandSplit.Delta delta : split.apply(change.added(), change.removed())) {
+        int slot = delta.shard();
+        while (demandLeases.size() <= slot) {
+          demandLeases.add(null);
+        }
+        if (demandLeases.get(slot) == null && split.sizeOf(slot) > 0) {
+          demandLeases.set(slot, registry.acquire(key(slot)));
+        }
+        DemandChanged part = new DemandChanged(change.stream(), delta.added(), delta.removed());
+        registry.connection(key(slot)).ifPresent(connection -> connection.demand(part));
+        Member replacement = rotating.get(slot);
+        if (replacement != null) {
+          replacement.connection.demand(part);
+        }
+        if (split.sizeOf(slot) == 0 && demandLeases.get(slot) != null) {
+          demandLeases.get(slot).release();
+          demandLeases.set(slot, null);
+          if (registry.connection(key(slot)).isEmpty() && replacement != null) {
+            rotating.remove(slot); // nothing left to rotate into
+            overlap.rotationEnded();
+            abandoned.add(replacement.connection);
+          }
+        }
       }
     }
+    abandoned.forEach(UpstreamConnection::stop);
   }
 
   /** The demand the slot's connection holds, for tests and status. */
@@ -65,16 +103,102 @@ final class ConnectionGroup {
     return split.demandOf(slot);
   }
 
+  /** Planned rotations completed since start. */
+  synchronized int rotations() {
+    return rotations;
+  }
+
+  /** Every connection, replacements being brought up included. */
   List<UpstreamStatus> statuses() {
-    return registry.connections().stream().map(UpstreamConnection::status).toList();
+    return connections().stream().map(UpstreamConnection::status).toList();
   }
 
   List<UpstreamConnection> connections() {
-    return registry.connections();
+    List<UpstreamConnection> all = new ArrayList<>(registry.connections());
+    synchronized (this) {
+      rotating.values().forEach(m -> all.add(m.connection));
+    }
+    return all;
   }
 
   void stop() {
+    List<Member> replacements;
+    synchronized (this) {
+      replacements = new ArrayList<>(rotating.values());
+      rotating.clear();
+    }
     registry.stopAll();
+    replacements.forEach(m -> m.connection.stop());
+  }
+
+  private Member newMember(int slot, boolean primary) {
+    Member member = new Member(slot, primary);
+    member.connection = factory.create(definition, definition.settings().forSlot(slot), member);
+    return member;
+  }
+
+  /** A slot's session is old: bring up its replacement with the slot's demand. */
+  private void aged(Member old) {
+    Member replacement;
+    synchronized (this) {
+      UpstreamConnection current = registry.connection(key(old.slot)).orElse(null);
+      if (current != old.connection || rotating.containsKey(old.slot)) {
+        return; // already replaced, released, or a replacement is on its way
+      }
+      replacement = newMember(old.slot, false);
+      rotating.put(old.slot, replacement);
+      overlap.rotationStarted();
+      // before start, so a protocol that carries demand in its URL connects with all of it
+      replacement.connection.demand(new DemandChanged(stream(), split.demandOf(old.slot), Interest.none()));
+    }
+    LOG.info(() -> definition.settings().forSlot(old.slot).name() + ": planned rotation, bringing up a replacement");
+    replacement.connection.start();
+  }
+
+  /** A replacement is live and subscribed: it takes the slot, the old session closes. */
+  private void settled(Member member) {
+    UpstreamConnection old;
+    synchronized (this) {
+      if (member.primary || rotating.get(member.slot) != member) {
+        return;
+      }
+      rotating.remove(member.slot);
+      old = registry.connection(key(member.slot)).orElse(null);
+      if (old == null || !registry.replace(key(member.slot), old, member.connection)) {
+        old = member.connection; // the slot was let go meanwhile: the replacement is not needed
+      } else {
+        member.primary = true;
+        rotations++;
+      }
+      overlap.rotationEnded();
+    }
+    UpstreamConnection closing = old;
+    LOG.info(() -> member.connection.status().connection() + ": "
+        + (closing == member.connection ? "replacement not needed any more, closed"
+            : "replacement live and subscribed, the old session closes"));
+    closing.stop();
+  }
+
+  /** Forwards one connection's data: once per identity during a rotation, else from the slot's own connection. */
+  private void received(Member from, MarketDataReceived data, List<Object> identities) {
+    if (!overlap.active()) {
+      if (from.primary) {
+        downstream.received(data);
+      }
+      return;
+    }
+    List<MarketEvent> kept = new ArrayList<>(data.events().size());
+    for (int i = 0; i < data.events().size(); i++) {
+      Object identity = identities == null ? null : identities.get(i);
+      if (identity == null ? from.primary : overlap.firstTime(identity)) {
+        kept.add(data.events().get(i));
+      }
+    }
+    if (kept.size() == data.events().size()) {
+      downstream.received(data);
+    } else if (!kept.isEmpty()) {
+      downstream.received(new MarketDataReceived(data.stream(), data.feed(), kept));
+    }
   }
 
   private UpstreamKey key(int slot) {
@@ -83,5 +207,48 @@ final class ConnectionGroup {
         : new UpstreamKey(first.provider(), first.keyId(), first.feedGroup() + "#" + (slot + 1));
     slots.putIfAbsent(key, slot);
     return key;
+  }
+
+  /** One connection of the group, as its listener: what it produces passes through the group. */
+  private final class Member implements UpstreamListener {
+    final int slot;
+    /** The slot's connection (events without identity are taken from it only); guarded by the group. */
+    volatile boolean primary;
+    UpstreamConnection connection;
+
+    Member(int slot, boolean primary) {
+      this.slot = slot;
+      this.primary = primary;
+    }
+
+    @Override
+    public void stateChanged(UpstreamStateChanged change) {
+      downstream.stateChanged(change);
+    }
+
+    @Override
+    public void received(MarketDataReceived data) {
+      ConnectionGroup.this.received(this, data, null);
+    }
+
+    @Override
+    public void received(MarketDataReceived data, List<Object> identities) {
+      ConnectionGroup.this.received(this, data, identities);
+    }
+
+    @Override
+    public void feedSelected(FeedSelected selected) {
+      downstream.feedSelected(selected);
+    }
+
+    @Override
+    public void settled() {
+      ConnectionGroup.this.settled(this);
+    }
+
+    @Override
+    public void sessionAged() {
+      aged(this);
+    }
   }
 }

@@ -9,10 +9,6 @@ import io.tickrelay.marketdata.MarketEvent;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
-import jakarta.websocket.Endpoint;
-import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.MessageHandler;
-import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.net.URI;
@@ -25,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,8 +30,10 @@ import java.util.logging.Logger;
  * and re-probe feeds, and reconnect with backoff whatever goes wrong; the provider's wire format is
  * its {@link UpstreamProtocol}'s. State changes happen under this object's lock; network calls
  * never do. Each connection attempt has a generation number so that callbacks of an abandoned
- * attempt change nothing. It is long because the lifecycle is one story; counters live in {@link
- * ConnectionFigures}, feeds in {@link FeedChain}, unanswered requests in {@link InFlightRequests}.
+ * attempt change nothing. It is long because the lifecycle is one story told under one lock; the
+ * parts that need no lock of their own live apart: counters in {@link ConnectionFigures}, feeds in
+ * {@link FeedChain}, unanswered requests in {@link InFlightRequests}, delays in {@link RetryDelay},
+ * pacing in {@link PacedSender}, callbacks in {@link AttemptEndpoint}.
  */
 public final class UpstreamConnection {
 
@@ -53,6 +50,7 @@ public final class UpstreamConnection {
   private final FeedChain feeds;
   private final FreshCredentials credentials;
   private final PacedSender sender;
+  private final RetryDelay retry;
 
   private UpstreamState state = UpstreamState.DISCONNECTED;
   private Instant since;
@@ -67,6 +65,8 @@ public final class UpstreamConnection {
   private ScheduledFuture<?> keepalive;
   private ScheduledFuture<?> pongDeadline;
   private ScheduledFuture<?> reprobe;
+  private ScheduledFuture<?> aged;
+  private boolean settledSent;
   private Instant pingSentAt;
   private boolean dataSinceConnect;
   /** What clients want: the full union of demand, re-sent after every reconnect. */
@@ -85,6 +85,7 @@ public final class UpstreamConnection {
     this.feeds = new FeedChain(settings.feeds());
     this.credentials = new FreshCredentials(settings);
     this.sender = new PacedSender(settings.name(), protocol.controlPace(), tasks, clock);
+    this.retry = new RetryDelay(settings);
     this.transport = transport;
     this.tasks = tasks;
     this.listener = listener;
@@ -210,7 +211,7 @@ public final class UpstreamConnection {
       config.configurator(headers);
     }
     try {
-      Session opened = transport.connect(new Listener(attempt), config.build(), uri);
+      Session opened = transport.connect(endpoint(attempt), config.build(), uri);
       synchronized (this) {
         if (attempt != generation) { // stopped or failed while the handshake ran
           closeQuietly(opened, CloseReason.CloseCodes.NORMAL_CLOSURE, "superseded");
@@ -232,7 +233,7 @@ public final class UpstreamConnection {
       }
       session = opened;
       transition(UpstreamState.AUTHENTICATING, "handshake done, authenticating");
-      authDeadline = tasks.schedule(() -> failed(attempt, ErrorStrategies.authTimeout(),
+      authDeadline = tasks.schedule(() -> failed(attempt, protocol.authTimeout(),
           "not authenticated within " + settings.authTimeout()), settings.authTimeout());
       first = conversation.opened();
     }
@@ -268,11 +269,11 @@ public final class UpstreamConnection {
       LOG.warning(() -> settings.name() + ": unreadable upstream frame ignored: " + e.getMessage());
       return;
     }
-    Map<String, List<MarketEvent>> events = new LinkedHashMap<>();
+    Map<String, FrameBatch> batches = new LinkedHashMap<>();
     for (Inbound item : items) {
       if (item instanceof Inbound.Data data) {
         String stream = data.stream() == null ? protocol.stream() : data.stream();
-        events.computeIfAbsent(stream, s -> new ArrayList<>()).add(data.event());
+        batches.computeIfAbsent(stream, s -> new FrameBatch()).add(data);
       } else if (item instanceof Inbound.AuthProgress progress) {
         UpstreamProtocol.Step next;
         synchronized (this) {
@@ -288,7 +289,7 @@ public final class UpstreamConnection {
         onAck(attempt, ack);
       }
     }
-    events.forEach((stream, list) -> onData(attempt, stream, list));
+    batches.forEach((stream, batch) -> onData(attempt, stream, batch));
   }
 
   /** Decodes one frame; a protocol hook that may fail on bad input. */
@@ -297,7 +298,8 @@ public final class UpstreamConnection {
     List<Inbound> decode() throws UnreadableFrame;
   }
 
-  private void onData(int attempt, String stream, List<MarketEvent> events) {
+  private void onData(int attempt, String stream, FrameBatch batch) {
+    List<MarketEvent> events = batch.events;
     String feed;
     synchronized (this) {
       if (attempt != generation) {
@@ -315,7 +317,7 @@ public final class UpstreamConnection {
       }
       feed = feed();
     }
-    listener.received(new MarketDataReceived(stream, feed, events));
+    listener.received(new MarketDataReceived(stream, feed, events), batch.identities);
   }
 
   private void becomeLive(int attempt) {
@@ -339,11 +341,40 @@ public final class UpstreamConnection {
       if (feeds.onFallback() && !settings.reprobeInterval().isZero()) {
         reprobe = tasks.schedule(() -> reprobe(attempt), settings.reprobeInterval());
       }
+      Duration maxAge = protocol.maxSessionAge();
+      if (!maxAge.isZero()) {
+        aged = tasks.schedule(() -> aged(attempt), maxAge);
+      }
+      settledSent = false;
     }
     LOG.info(() -> settings.name() + ": live on feed " + selected.feed() + " (" + selected.reason()
         + "), restoring " + demand.symbolCount() + " subscriptions");
     listener.feedSelected(selected);
     send(current, attempt, restore);
+    settleIfDone(attempt);
+  }
+
+  /** Live and every subscription request answered: tells the listener once per session. */
+  private void settleIfDone(int attempt) {
+    synchronized (this) {
+      if (attempt != generation || state != UpstreamState.CONNECTED || settledSent || !inFlight.isEmpty()) {
+        return;
+      }
+      settledSent = true;
+    }
+    listener.settled();
+  }
+
+  /** The session reached the protocol's maximum age: the owner replaces it (make-before-break). */
+  private void aged(int attempt) {
+    synchronized (this) {
+      if (attempt != generation || state != UpstreamState.CONNECTED) {
+        return;
+      }
+    }
+    LOG.info(() -> settings.name() + ": session reached its maximum age " + protocol.maxSessionAge()
+        + "; a replacement is due");
+    listener.sessionAged();
   }
 
   private void onFailure(int attempt, Inbound.ProviderError failure) {
@@ -357,7 +388,12 @@ public final class UpstreamConnection {
   }
 
   /** A subscription request was refused (Alpaca 405) or named a channel the feed lacks (410). */
-  private synchronized void rejected(int attempt, ErrorStrategies.ErrorStrategy row, String what, Object id) {
+  private void rejected(int attempt, ErrorStrategies.ErrorStrategy row, String what, Object id) {
+    recordRefusal(attempt, row, what, id);
+    settleIfDone(attempt);
+  }
+
+  private synchronized void recordRefusal(int attempt, ErrorStrategies.ErrorStrategy row, String what, Object id) {
     if (attempt != generation) {
       return;
     }
@@ -382,15 +418,15 @@ public final class UpstreamConnection {
         return;
       }
       inFlight.answered(ack.id());
-      if (!inFlight.isEmpty() || ack.state() == null) {
-        return; // later requests are still on their way; the last acknowledgement settles it
-      }
-      Interest acknowledged = ack.state();
-      Interest expected = offered(demand);
-      if (!acknowledged.equals(expected)) {
-        LOG.warning(settings.name() + ": upstream holds " + acknowledged + " but demand is " + expected);
+      if (inFlight.isEmpty() && ack.state() != null) { // the last acknowledgement settles it
+        Interest acknowledged = ack.state();
+        Interest expected = offered(demand);
+        if (!acknowledged.equals(expected)) {
+          LOG.warning(settings.name() + ": upstream holds " + acknowledged + " but demand is " + expected);
+        }
       }
     }
+    settleIfDone(attempt);
   }
 
   private void ping(int attempt) {
@@ -489,12 +525,8 @@ public final class UpstreamConnection {
       cancelTimers();
       toClose = session;
       session = null;
-      Duration delay = nextDelay(row, why);
-      UpstreamState next =
-          row.reaction() == FailureReaction.RECONNECT_SLOWLY || delay.equals(settings.backoff().max())
-              && row.reaction() == FailureReaction.NEXT_FEED
-              ? UpstreamState.ERROR
-              : UpstreamState.BACKING_OFF;
+      Duration delay = retry.after(row, why, figures, feeds, clock.instant());
+      UpstreamState next = retry.stateAfter(row, delay);
       if (!figures.escalated && figures.consecutiveFailures >= settings.escalateAfter()) {
         figures.escalated = true;
         LOG.severe(settings.name() + ": ESCALATED after " + figures.consecutiveFailures
@@ -506,38 +538,6 @@ public final class UpstreamConnection {
       scheduleConnect(delay);
     }
     closeQuietly(toClose, CloseReason.CloseCodes.GOING_AWAY, "reconnecting");
-  }
-
-  /** Under the lock: records the failure and returns how long to wait before the next attempt. */
-  private Duration nextDelay(ErrorStrategies.ErrorStrategy row, String why) {
-    Instant now = clock.instant();
-    if (row.reaction() == FailureReaction.NEXT_FEED) {
-      figures.lastError = new UpstreamStatus.LastError(row.code(), why, row.meaning(), row.remedy(), now);
-      figures.reconnects++;
-      String from = feed();
-      if (feeds.refused()) {
-        LOG.warning(settings.name() + ": feed " + from + " refused; now " + feed() + " (" + feeds.reason() + ")");
-        return Duration.ZERO;
-      }
-      figures.consecutiveFailures++;
-      return settings.backoff().max();
-    }
-    figures.failed(row, why, now);
-    Duration backoff = settings.backoff().delay(figures.consecutiveFailures, ThreadLocalRandom.current().nextDouble());
-    return switch (row.reaction()) {
-      case RECONNECT_SLOWLY -> settings.backoff().max();
-      case WAIT_FOR_SLOT -> max(settings.connectionLimitWait(), backoff);
-      case THROTTLED -> max(settings.throttledFloor(), backoff);
-      case RECONNECT_COUNTED -> {
-        figures.slowClientDisconnects++;
-        yield backoff;
-      }
-      default -> backoff;
-    };
-  }
-
-  private static Duration max(Duration a, Duration b) {
-    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private boolean transition(UpstreamState to, String why) {
@@ -564,6 +564,7 @@ public final class UpstreamConnection {
     cancel(keepalive);
     cancel(pongDeadline);
     cancel(reprobe);
+    cancel(aged);
     pingSentAt = null;
   }
 
@@ -597,41 +598,33 @@ public final class UpstreamConnection {
     }
   }
 
-  /** The WebSocket callbacks of one connection attempt; they never throw. */
-  private final class Listener extends Endpoint {
-
-    private final int attempt;
-
-    Listener(int attempt) {
-      this.attempt = attempt;
-    }
-
-    @Override
-    public void onOpen(Session opened, EndpointConfig config) {
-      opened.addMessageHandler(String.class, (MessageHandler.Whole<String>) frame ->
-          guard(() -> onFrame(attempt, frame.length(), () -> protocol.decode(frame))));
-      opened.addMessageHandler(ByteBuffer.class, (MessageHandler.Whole<ByteBuffer>) frame ->
-          guard(() -> onFrame(attempt, frame.remaining(), () -> protocol.decode(frame))));
-      opened.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> guard(() -> onPong(attempt)));
-      guard(() -> opened(attempt, opened));
-    }
-
-    @Override
-    public void onClose(Session closedSession, CloseReason closeReason) {
-      guard(() -> closed(attempt, closeReason));
-    }
-
-    @Override
-    public void onError(Session errored, Throwable error) {
-      LOG.fine(() -> settings.name() + ": transport error: " + error);
-    }
-
-    private void guard(Runnable action) {
-      try {
-        action.run();
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, settings.name() + ": callback failed", e);
+  /** The callbacks of one attempt: each ignored once the attempt is superseded. */
+  private AttemptEndpoint endpoint(int attempt) {
+    return new AttemptEndpoint(settings.name(), new AttemptEndpoint.Callbacks() {
+      @Override
+      public void opened(Session session) {
+        UpstreamConnection.this.opened(attempt, session);
       }
-    }
+
+      @Override
+      public void text(String frame) {
+        onFrame(attempt, frame.length(), () -> protocol.decode(frame));
+      }
+
+      @Override
+      public void binary(ByteBuffer frame) {
+        onFrame(attempt, frame.remaining(), () -> protocol.decode(frame));
+      }
+
+      @Override
+      public void pong() {
+        onPong(attempt);
+      }
+
+      @Override
+      public void closed(CloseReason reason) {
+        UpstreamConnection.this.closed(attempt, reason);
+      }
+    });
   }
 }

@@ -4,6 +4,7 @@ import io.tickrelay.config.GatewayConfig;
 import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.MarketDataReceived;
+import io.tickrelay.marketdata.Streams;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -13,6 +14,7 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -43,18 +45,24 @@ public class UpstreamConnections {
   synchronized void start(@Observes Startup startup) {
     Tasks tasks = managedTasks.tasksVia(managedTasks); // the injected proxy: @Asynchronous applies
     UpstreamSettings common = common();
+    List<UpstreamDefinition> definitions = new ArrayList<>();
     for (UpstreamProvider provider : providers) {
-      for (UpstreamDefinition definition : provider.upstreams(common)) {
-        if (groups.containsKey(definition.stream())) {
-          LOG.severe("Stream " + definition.stream() + " already has an upstream; "
-              + definition.settings().name() + " is ignored");
-          continue;
-        }
-        LOG.info(() -> "Stream " + definition.stream() + " is served by " + definition.protocol().provider()
-            + " (" + definition.settings().name() + ")");
-        groups.put(definition.stream(), new ConnectionGroup(definition, (d, slot) -> new UpstreamConnection(
-            d.protocol(), d.settings().forSlot(slot), transport, tasks, new CdiListener(), Clock.systemUTC())));
+      definitions.addAll(provider.upstreams(common));
+    }
+    // a stable order for status and health whatever order CDI finds providers in: stocks first
+    definitions.sort(Comparator.comparing((UpstreamDefinition d) -> !Streams.STOCKS.equals(d.stream()))
+        .thenComparing(UpstreamDefinition::stream));
+    for (UpstreamDefinition definition : definitions) {
+      if (groups.containsKey(definition.stream())) {
+        LOG.severe("Stream " + definition.stream() + " already has an upstream; "
+            + definition.settings().name() + " is ignored");
+        continue;
       }
+      LOG.info(() -> "Stream " + definition.stream() + " is served by " + definition.protocol().provider()
+          + " (" + definition.settings().name() + ")");
+      groups.put(definition.stream(), new ConnectionGroup(definition, (d, settings, listener) ->
+          new UpstreamConnection(d.protocol(), settings, transport, tasks, listener, Clock.systemUTC()),
+          new CdiListener(), Clock.systemUTC()));
     }
     groups.values().forEach(ConnectionGroup::start);
   }

@@ -2,13 +2,29 @@ package io.tickrelay.upstream;
 
 import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.MarketDataReceived;
+import java.util.List;
 
-/** Receives what a connection produces: state changes and market data. */
+/** Receives what a connection produces: state changes, market data and lifecycle moments. */
 public interface UpstreamListener {
 
   void stateChanged(UpstreamStateChanged change);
 
   void received(MarketDataReceived data);
+
+  /**
+   * Market data with the identity of each event ({@link Inbound.Data#identity()}, null entries
+   * allowed), or {@code identities} null when the protocol gave none; by default the identities are
+   * not needed.
+   */
+  default void received(MarketDataReceived data, List<Object> identities) {
+    received(data);
+  }
+
+  /** The session is live and every subscription request sent so far is answered (once per session). */
+  default void settled() {}
+
+  /** The session reached {@link UpstreamProtocol#maxSessionAge()}: it should be replaced. */
+  default void sessionAged() {}
 
   /** The connection went live on a feed. */
   default void feedSelected(FeedSelected selected) {}

@@ -80,6 +80,11 @@ public interface UpstreamProtocol {
   /** What a provider error code means and what to do; unknown codes get {@link ErrorStrategies#unknown}. */
   ErrorStrategies.ErrorStrategy classify(int code);
 
+  /** The row for a conversation that did not reach "live" within the auth timeout. */
+  default ErrorStrategies.ErrorStrategy authTimeout() {
+    return ErrorStrategies.authTimeout();
+  }
+
   /** Minimum spacing between control frames sent (Binance: 200 ms, at most 5/s); zero = none. */
   default Duration controlPace() {
     return Duration.ZERO;

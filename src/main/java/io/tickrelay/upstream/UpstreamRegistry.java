@@ -10,7 +10,8 @@ import java.util.function.Function;
 /**
  * One upstream connection per {@link UpstreamKey}, shared by every consumer through reference
  * counted leases: the first lease creates and starts it, the last release stops it. Creation and
- * release are serialized, so concurrent consumers never produce a second connection for a key.
+ * release are serialized, so concurrent consumers never produce a second connection for a key;
+ * only a planned rotation ({@link #replace}) lets its replacement overlap the old one briefly.
  */
 public final class UpstreamRegistry {
 
@@ -25,16 +26,20 @@ public final class UpstreamRegistry {
   /** A share of one connection; {@link #release()} once, when the consumer no longer needs it. */
   public final class Lease implements AutoCloseable {
     private final UpstreamKey key;
-    private final UpstreamConnection connection;
+    private final UpstreamConnection first;
     private boolean released;
 
-    private Lease(UpstreamKey key, UpstreamConnection connection) {
+    private Lease(UpstreamKey key, UpstreamConnection first) {
       this.key = key;
-      this.connection = connection;
+      this.first = first;
     }
 
+    /** The key's connection now (a planned rotation may have replaced the first one). */
     public UpstreamConnection connection() {
-      return connection;
+      synchronized (UpstreamRegistry.this) {
+        Entry entry = entries.get(key);
+        return entry == null ? first : entry.connection;
+      }
     }
 
     public void release() {
@@ -61,7 +66,7 @@ public final class UpstreamRegistry {
   }
 
   private static final class Entry {
-    final UpstreamConnection connection;
+    UpstreamConnection connection;
     int leases;
 
     Entry(UpstreamConnection connection) {
@@ -79,6 +84,21 @@ public final class UpstreamRegistry {
     }
     entry.leases++;
     return new Lease(key, entry.connection);
+  }
+
+  /**
+   * Planned rotation: {@code replacement} (started by the caller, live and subscribed) takes the
+   * place of {@code current}, leases included. False, and nothing changes, if {@code current} is no
+   * longer the key's connection; the caller then stops the replacement. The caller stops {@code
+   * current} after a true.
+   */
+  public synchronized boolean replace(UpstreamKey key, UpstreamConnection current, UpstreamConnection replacement) {
+    Entry entry = entries.get(key);
+    if (entry == null || entry.connection != current) {
+      return false;
+    }
+    entry.connection = replacement;
+    return true;
   }
 
   public synchronized Optional<UpstreamConnection> connection(UpstreamKey key) {

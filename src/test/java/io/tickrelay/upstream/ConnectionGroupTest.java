@@ -55,7 +55,7 @@ class ConnectionGroupTest {
     fake = FakeAlpaca.start(new SimulatorSettings(
         Credential.withPlainSecret(FakeAlpaca.KEY, FakeAlpaca.SECRET, Set.of("*")),
         SimulatorSettings.ALPACA_FEEDS, 10, Duration.ofSeconds(10), 50, Duration.ofSeconds(1)), -1);
-    UpstreamProtocol capped = new CappedProtocol(AlpacaProtocol.stocks(), 2);
+    UpstreamProtocol capped = TunedProtocol.capped(AlpacaProtocol.stocks(), 2);
     UpstreamSettings settings = UpstreamConnectionTest.settings(fake.baseUrl(), List.of("iex"), FakeAlpaca.SECRET);
     UpstreamListener listener = new UpstreamListener() {
       @Override
@@ -70,8 +70,8 @@ class ConnectionGroupTest {
         });
       }
     };
-    group = new ConnectionGroup(new UpstreamDefinition(capped, settings, keepWarm), (d, slot) ->
-        new UpstreamConnection(d.protocol(), d.settings().forSlot(slot), transport, tasks, listener, Clock.systemUTC()));
+    group = new ConnectionGroup(new UpstreamDefinition(capped, settings, keepWarm), (d, s, l) ->
+        new UpstreamConnection(d.protocol(), s, transport, tasks, l, Clock.systemUTC()), listener, Clock.systemUTC());
     group.start();
     return group;
   }
@@ -127,56 +127,5 @@ class ConnectionGroupTest {
     change(Interest.none(), Interest.of(Channel.TRADES, "AAPL", "MSFT", "NVDA"));
     Await.until("back to the warm one", WAIT, () -> allLive(1) && fake.simulator().sessions() == 1);
     assertEquals("test-stocks", group.statuses().get(0).connection());
-  }
-
-  /** Another protocol's limits over Alpaca's wire: what a small cap does to a group. */
-  static final class CappedProtocol implements UpstreamProtocol {
-    private final UpstreamProtocol wire;
-    private final int cap;
-
-    CappedProtocol(UpstreamProtocol wire, int cap) {
-      this.wire = wire;
-      this.cap = cap;
-    }
-
-    @Override
-    public String provider() {
-      return wire.provider();
-    }
-
-    @Override
-    public String stream() {
-      return wire.stream();
-    }
-
-    @Override
-    public Target target(java.net.URI baseUrl, String feed, Interest demand) {
-      return wire.target(baseUrl, feed, demand);
-    }
-
-    @Override
-    public Conversation conversation(UpstreamSettings.Credentials credentials) {
-      return wire.conversation(credentials);
-    }
-
-    @Override
-    public List<Inbound> decode(String frame) throws UnreadableFrame {
-      return wire.decode(frame);
-    }
-
-    @Override
-    public List<SubscriptionRequest> requests(Interest added, Interest removed) {
-      return wire.requests(added, removed);
-    }
-
-    @Override
-    public ErrorStrategies.ErrorStrategy classify(int code) {
-      return wire.classify(code);
-    }
-
-    @Override
-    public int maxSubscriptions() {
-      return cap;
-    }
   }
 }
