@@ -1,6 +1,5 @@
 package io.tickrelay.upstream;
 
-import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.Interest;
@@ -16,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +30,7 @@ import java.util.logging.Logger;
  * never do. Each connection attempt has a generation number so that callbacks of an abandoned
  * attempt change nothing. It is long because the lifecycle is one story told under one lock; the
  * parts that need no lock of their own live apart: counters in {@link ConnectionFigures}, feeds in
- * {@link FeedChain}, unanswered requests in {@link InFlightRequests}, delays in {@link RetryDelay},
+ * {@link FeedChain}, demand and requests in {@link HeldSubscriptions}, delays in {@link RetryDelay},
  * pacing in {@link PacedSender}, callbacks in {@link AttemptEndpoint}.
  */
 public final class UpstreamConnection {
@@ -57,8 +55,6 @@ public final class UpstreamConnection {
   private String reason = "not started";
   private int generation;
   private UpstreamProtocol.Conversation conversation;
-  /** The demand the connect URL already subscribed (URL-carried streams). */
-  private Interest carried = Interest.none();
   private Session session;
   private ScheduledFuture<?> pending;
   private ScheduledFuture<?> authDeadline;
@@ -66,12 +62,9 @@ public final class UpstreamConnection {
   private ScheduledFuture<?> pongDeadline;
   private ScheduledFuture<?> reprobe;
   private ScheduledFuture<?> aged;
-  private boolean settledSent;
   private Instant pingSentAt;
   private boolean dataSinceConnect;
-  /** What clients want: the full union of demand, re-sent after every reconnect. */
-  private Interest demand = Interest.none();
-  private final InFlightRequests inFlight = new InFlightRequests();
+  private final HeldSubscriptions held;
 
   public UpstreamConnection(
       UpstreamProtocol protocol,
@@ -86,6 +79,7 @@ public final class UpstreamConnection {
     this.credentials = new FreshCredentials(settings);
     this.sender = new PacedSender(settings.name(), protocol.controlPace(), tasks, clock);
     this.retry = new RetryDelay(settings);
+    this.held = new HeldSubscriptions(settings.name(), protocol, figures, feeds::current);
     this.transport = transport;
     this.tasks = tasks;
     this.listener = listener;
@@ -122,21 +116,18 @@ public final class UpstreamConnection {
   public void demand(DemandChanged change) {
     Session live;
     int attempt;
-    List<Frame> requests = List.of();
+    List<Frame> requests;
     synchronized (this) {
-      demand = demand.plus(change.added()).minus(change.removed());
       live = state == UpstreamState.CONNECTED ? session : null;
       attempt = generation;
-      if (live != null) {
-        requests = requestsFor(change.added(), change.removed());
-      }
+      requests = held.change(change, live != null);
     }
     send(live, attempt, requests);
   }
 
   public synchronized UpstreamStatus status() {
     return new UpstreamStatus(
-        settings.name(), protocol.provider(), protocol.stream(), SafeUrl.of(protocol.target(settings.baseUrl(), feed(), demand).uri()),
+        settings.name(), protocol.provider(), protocol.stream(), SafeUrl.of(protocol.target(settings.baseUrl(), feed(), held.demand()).uri()),
         feeds.all(), feed(), feeds.reason(), state, since, reason, figures.escalated, figures.lastMessageAt,
         figures.pingRoundTrip, figures.messagesIn, figures.bytesIn, figures.reconnects,
         figures.consecutiveFailures, figures.slowClientDisconnects, figures.lastError,
@@ -145,7 +136,7 @@ public final class UpstreamConnection {
   }
 
   public synchronized Interest currentDemand() {
-    return demand;
+    return held.demand();
   }
 
   /** Applies a transition if the state machine allows it; an illegal one is a bug, logged and refused. */
@@ -159,27 +150,6 @@ public final class UpstreamConnection {
 
   private String feed() {
     return feeds.current();
-  }
-
-  /** Under the lock: the protocol's frames for a delta, minus dropped channels, remembered in flight. */
-  private List<Frame> requestsFor(Interest added, Interest removed) {
-    List<Frame> frames = new ArrayList<>();
-    for (SubscriptionRequest request : protocol.requests(offered(added), offered(removed))) {
-      inFlight.sent(request);
-      frames.add(request.frame());
-    }
-    return frames;
-  }
-
-  /** The part of {@code interest} on channels the current feed has not refused. */
-  private Interest offered(Interest interest) {
-    Interest kept = Interest.none();
-    for (Channel channel : interest.channels()) {
-      if (!figures.dropped(feed(), channel)) {
-        kept = kept.plus(Interest.of(Map.of(channel, interest.symbols(channel))));
-      }
-    }
-    return kept;
   }
 
   private void scheduleConnect(Duration delay) {
@@ -198,9 +168,9 @@ public final class UpstreamConnection {
         return; // superseded: never two attempts in flight for one connection
       }
       attempt = ++generation;
-      UpstreamProtocol.Target target = protocol.target(settings.baseUrl(), feed(), demand);
+      UpstreamProtocol.Target target = protocol.target(settings.baseUrl(), feed(), held.demand());
       uri = target.uri();
-      carried = target.carried();
+      held.connecting(target.carried());
       conversation = protocol.conversation(current);
       figures.nextAttemptAt = null;
       transition(UpstreamState.CONNECTING, "connecting to " + SafeUrl.of(uri));
@@ -334,8 +304,7 @@ public final class UpstreamConnection {
       figures.lastDataAt = clock.instant();
       feeds.live();
       transition(UpstreamState.CONNECTED, "authenticated on feed " + feed());
-      inFlight.clear();
-      restore = requestsFor(demand.minus(carried), carried.minus(demand));
+      restore = held.restore();
       selected = new FeedSelected(protocol.stream(), settings.name(), feed(), feeds.reason(), clock.instant());
       keepalive = tasks.scheduleRepeating(() -> ping(attempt), settings.pingInterval());
       if (feeds.onFallback() && !settings.reprobeInterval().isZero()) {
@@ -345,10 +314,9 @@ public final class UpstreamConnection {
       if (!maxAge.isZero()) {
         aged = tasks.schedule(() -> aged(attempt), maxAge);
       }
-      settledSent = false;
     }
     LOG.info(() -> settings.name() + ": live on feed " + selected.feed() + " (" + selected.reason()
-        + "), restoring " + demand.symbolCount() + " subscriptions");
+        + "), restoring " + held.demand().symbolCount() + " subscriptions");
     listener.feedSelected(selected);
     send(current, attempt, restore);
     settleIfDone(attempt);
@@ -357,10 +325,9 @@ public final class UpstreamConnection {
   /** Live and every subscription request answered: tells the listener once per session. */
   private void settleIfDone(int attempt) {
     synchronized (this) {
-      if (attempt != generation || state != UpstreamState.CONNECTED || settledSent || !inFlight.isEmpty()) {
+      if (attempt != generation || state != UpstreamState.CONNECTED || !held.settleNow()) {
         return;
       }
-      settledSent = true;
     }
     listener.settled();
   }
@@ -389,27 +356,13 @@ public final class UpstreamConnection {
 
   /** A subscription request was refused (Alpaca 405) or named a channel the feed lacks (410). */
   private void rejected(int attempt, ErrorStrategies.ErrorStrategy row, String what, Object id) {
-    recordRefusal(attempt, row, what, id);
-    settleIfDone(attempt);
-  }
-
-  private synchronized void recordRefusal(int attempt, ErrorStrategies.ErrorStrategy row, String what, Object id) {
-    if (attempt != generation) {
-      return;
-    }
-    SubscriptionRequest answered = inFlight.answered(id);
-    Interest request = answered == null ? null : answered.subject();
-    figures.lastError = new UpstreamStatus.LastError(row.code(), what, row.meaning(), row.remedy(), clock.instant());
-    if (row.reaction() == FailureReaction.DROP_CHANNEL && request != null) {
-      for (Channel channel : request.channels()) {
-        figures.drop(feed(), channel);
-        LOG.warning(settings.name() + ": feed " + feed() + " does not offer " + channel.wireName()
-            + " (" + what + "); no longer requested there");
+    synchronized (this) {
+      if (attempt != generation) {
+        return;
       }
-    } else {
-      LOG.warning(settings.name() + ": " + what + "; the provider keeps the previous subscriptions"
-          + (request == null ? "" : ", refused: " + request));
+      held.refused(row, what, id, clock.instant());
     }
+    settleIfDone(attempt);
   }
 
   private void onAck(int attempt, Inbound.Ack ack) {
@@ -417,14 +370,7 @@ public final class UpstreamConnection {
       if (attempt != generation) {
         return;
       }
-      inFlight.answered(ack.id());
-      if (inFlight.isEmpty() && ack.state() != null) { // the last acknowledgement settles it
-        Interest acknowledged = ack.state();
-        Interest expected = offered(demand);
-        if (!acknowledged.equals(expected)) {
-          LOG.warning(settings.name() + ": upstream holds " + acknowledged + " but demand is " + expected);
-        }
-      }
+      held.acked(ack);
     }
     settleIfDone(attempt);
   }
@@ -440,7 +386,7 @@ public final class UpstreamConnection {
       Instant now = clock.instant();
       Duration quiet = Duration.between(figures.lastDataAt, now);
       if (!settings.silenceWindow().isZero()
-          && !demand.isEmpty()
+          && !held.demand().isEmpty()
           && quiet.compareTo(settings.silenceWindow()) > 0
           && SilenceRule.applies(settings.silenceCheck(), now)) {
         stall = "no data for " + quiet.toMillis() + " ms (silence window " + settings.silenceWindow() + ")";

@@ -38,7 +38,10 @@ import java.util.List;
  * Credentials are not the adapter's business: the lifecycle reads them afresh from {@link
  * UpstreamSettings#credentials()} before every connect and hands them to {@link #handshake} and
  * {@link #conversation}. Implementations are stateless and thread-safe; per-session state lives
- * in the {@link Conversation}.
+ * in the {@link Conversation}. To put the adapter to work, add an {@link UpstreamProvider} bean
+ * in the same package returning one {@link UpstreamDefinition} per stream; the stream's {@link
+ * ConnectionGroup} then splits demand by {@link #maxSubscriptions()} and rotates sessions at
+ * {@link #maxSessionAge()}. {@code NeutralLifecycleTest.TinyProtocol} is a complete example.
  */
 public interface UpstreamProtocol {
 
