@@ -18,6 +18,7 @@ public class GatewayConfig {
 
   static final String ALPACA_STREAM_URL = "wss://stream.data.alpaca.markets";
   static final String SIMULATOR_CLIENTS = "demo:demo:*";
+  static final String ALPACA_TRADING_STREAM_URL = "wss://paper-api.alpaca.markets/stream";
 
   @Inject
   @ConfigProperty(name = "apca.api.key.id")
@@ -39,6 +40,18 @@ public class GatewayConfig {
   @Inject
   @ConfigProperty(name = "tickrelay.alpaca.crypto.locations", defaultValue = "us")
   String cryptoLocations;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.alpaca.trading-stream.url")
+  Optional<String> tradingStreamUrl;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.alpaca.trade-updates")
+  Optional<Boolean> tradeUpdates;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.simulator.trade-updates-interval", defaultValue = "PT5S")
+  Duration simulatorTradeUpdatesInterval;
 
   @Inject
   @ConfigProperty(name = "tickrelay.clients")
@@ -215,6 +228,21 @@ public class GatewayConfig {
   public URI alpacaStreamUrl() {
     String base = streamUrl.orElseGet(() -> simulatorMode() ? simulatorUrl() : ALPACA_STREAM_URL);
     return URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+  }
+
+  /** The account's trading stream (trade updates); the embedded simulator's in simulator mode. */
+  public URI alpacaTradingStreamUrl() {
+    return URI.create(tradingStreamUrl.orElseGet(
+        () -> simulatorMode() ? simulatorUrl() + "/trading/stream" : ALPACA_TRADING_STREAM_URL));
+  }
+
+  /** Hold the trading stream: by default with APCA keys, and in simulator mode when it runs. */
+  public boolean alpacaTradeUpdates() {
+    return tradeUpdates.orElse(simulatorMode() ? simulatorEnabled() : true);
+  }
+
+  public Duration simulatorTradeUpdatesInterval() {
+    return simulatorTradeUpdatesInterval;
   }
 
   public String simulatorUrl() {
