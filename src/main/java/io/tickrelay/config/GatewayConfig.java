@@ -111,6 +111,10 @@ public class GatewayConfig {
   boolean upstreamKeepWarm;
 
   @Inject
+  @ConfigProperty(name = "tickrelay.readiness.streams", defaultValue = "stocks")
+  String readinessStreams;
+
+  @Inject
   @ConfigProperty(name = "tickrelay.client.auth-timeout", defaultValue = "PT10S")
   Duration clientAuthTimeout;
 
@@ -325,6 +329,14 @@ public class GatewayConfig {
 
   public int escalateAfter() {
     return escalateAfter;
+  }
+
+  /** The streams whose upstream connections must all be live for readiness; {@code *} = all. */
+  public java.util.Set<String> readinessStreams() {
+    return java.util.Arrays.stream(readinessStreams.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
   public boolean upstreamKeepWarm() {

@@ -213,7 +213,9 @@ final class ClientHub {
 
   /** Hands a stream's events to the fan-out thread; never waits for clients. */
   void publish(String stream, List<MarketEvent> events) {
-    fanoutThread.offer(stream, events);
+    if (StreamPath.served(stream)) { // no journal for a stream no client here can read
+      fanoutThread.offer(stream, events);
+    }
   }
 
   private void fanOut(String stream, List<MarketEvent> events) {
