@@ -18,6 +18,7 @@ public class GatewayConfig {
 
   static final String ALPACA_STREAM_URL = "wss://stream.data.alpaca.markets";
   static final String SIMULATOR_CLIENTS = "demo:demo:*";
+  static final String ALPACA_TRADING_STREAM_URL = "wss://paper-api.alpaca.markets/stream";
 
   @Inject
   @ConfigProperty(name = "apca.api.key.id")
@@ -39,6 +40,18 @@ public class GatewayConfig {
   @Inject
   @ConfigProperty(name = "tickrelay.alpaca.crypto.locations", defaultValue = "us")
   String cryptoLocations;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.alpaca.trading-stream.url")
+  Optional<String> tradingStreamUrl;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.alpaca.trade-updates")
+  Optional<Boolean> tradeUpdates;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.simulator.trade-updates-interval", defaultValue = "PT5S")
+  Duration simulatorTradeUpdatesInterval;
 
   @Inject
   @ConfigProperty(name = "tickrelay.clients")
@@ -96,6 +109,10 @@ public class GatewayConfig {
   @Inject
   @ConfigProperty(name = "tickrelay.upstream.keep-warm", defaultValue = "true")
   boolean upstreamKeepWarm;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.readiness.streams", defaultValue = "stocks")
+  String readinessStreams;
 
   @Inject
   @ConfigProperty(name = "tickrelay.client.auth-timeout", defaultValue = "PT10S")
@@ -254,6 +271,21 @@ public class GatewayConfig {
     return URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
   }
 
+  /** The account's trading stream (trade updates); the embedded simulator's in simulator mode. */
+  public URI alpacaTradingStreamUrl() {
+    return URI.create(tradingStreamUrl.orElseGet(
+        () -> simulatorMode() ? simulatorUrl() + "/trading/stream" : ALPACA_TRADING_STREAM_URL));
+  }
+
+  /** Hold the trading stream: by default with APCA keys, and in simulator mode when it runs. */
+  public boolean alpacaTradeUpdates() {
+    return tradeUpdates.orElse(simulatorMode() ? simulatorEnabled() : true);
+  }
+
+  public Duration simulatorTradeUpdatesInterval() {
+    return simulatorTradeUpdatesInterval;
+  }
+
   public String simulatorUrl() {
     return simulatorUrl.orElse("ws://localhost:" + httpPort + "/simulator");
   }
@@ -334,6 +366,14 @@ public class GatewayConfig {
 
   public int escalateAfter() {
     return escalateAfter;
+  }
+
+  /** The streams whose upstream connections must all be live for readiness; {@code *} = all. */
+  public java.util.Set<String> readinessStreams() {
+    return java.util.Arrays.stream(readinessStreams.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
   public boolean upstreamKeepWarm() {

@@ -66,6 +66,13 @@ record StreamPath(Kind kind, String name, String stream, Set<Channel> offered) {
     return new StreamPath(Kind.CHANNELS, CHANNELS_TOKEN, Streams.PUBLISHED, Set.of(Channel.PUBLISHED));
   }
 
+  /** Whether some client path reads the stream (the trading stream has its own hub). */
+  static boolean served(String stream) {
+    return stream.equals(Streams.STOCKS)
+        || stream.equals(Streams.PUBLISHED)
+        || Streams.isCrypto(stream);
+  }
+
   boolean offers(Interest requested) {
     return offered.containsAll(requested.channels());
   }

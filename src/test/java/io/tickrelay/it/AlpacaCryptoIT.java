@@ -125,6 +125,23 @@ class AlpacaCryptoIT {
     }
   }
 
+  @Test
+  void theEmbeddedSimulatorServesAlpacaCryptoItself() throws Exception {
+    Map<String, String> headers =
+        Map.of("APCA-API-KEY-ID", "simulator", "APCA-API-SECRET-KEY", "simulator");
+    try (WsProbe sim = WsProbe.connect(
+        URI.create("ws://localhost:" + PORT + "/simulator/v1beta3/crypto/us-1"), headers)) {
+      sim.awaitText("authenticated", WAIT);
+      sim.send("{\"action\":\"subscribe\",\"orderbooks\":[\"SOL/USD\"],\"statuses\":[\"SOL/USD\"]}");
+      assertTrue(sim.awaitText("error", WAIT).contains("\"code\":410"), "statuses are stock-only");
+      sim.send("{\"action\":\"subscribe\",\"orderbooks\":[\"SOL/USD\"]}");
+      assertTrue(sim.awaitText("subscription", WAIT).contains("\"orderbooks\":[\"SOL/USD\"]"));
+      JsonObject book = elements(sim.awaitText("\"T\":\"o\"", WAIT)).get(0);
+      assertEquals("SOL/USD", book.getString("S"));
+      assertTrue(book.getBoolean("r"), "the whole book first: " + book);
+    }
+  }
+
   private static double number(JsonObject element, String key) {
     JsonValue value = element.get(key);
     return ((JsonNumber) value).doubleValue();
