@@ -46,6 +46,13 @@ record StreamPath(Kind kind, String name, String stream, Set<Channel> offered) {
   private static final Set<Channel> TEST_FEED =
       EnumSet.of(Channel.TRADES, Channel.QUOTES, Channel.BARS);
 
+  /**
+   * Binance spot offers trades, book tickers (quotes) and closed 1-minute klines (bars); it has no
+   * order book, daily or updated bars in Alpaca's sense, so those are 410 on its path.
+   */
+  private static final Set<Channel> BINANCE =
+      EnumSet.of(Channel.TRADES, Channel.QUOTES, Channel.BARS);
+
   static Optional<StreamPath> stocks(String feed) {
     if (!STOCK_FEEDS.contains(feed)) {
       return Optional.empty();
@@ -58,8 +65,9 @@ record StreamPath(Kind kind, String name, String stream, Set<Channel> offered) {
     if (!CRYPTO_LOCATIONS.contains(location)) {
       return Optional.empty();
     }
+    Set<Channel> offered = location.equals("binance") ? BINANCE : Channel.CRYPTO;
     return Optional.of(
-        new StreamPath(Kind.CRYPTO, location, Streams.crypto(location), Channel.CRYPTO));
+        new StreamPath(Kind.CRYPTO, location, Streams.crypto(location), offered));
   }
 
   static StreamPath channels() {
