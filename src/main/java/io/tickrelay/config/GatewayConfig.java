@@ -18,6 +18,7 @@ public class GatewayConfig {
 
   static final String ALPACA_STREAM_URL = "wss://stream.data.alpaca.markets";
   static final String SIMULATOR_CLIENTS = "demo:demo:*";
+  static final String ALPACA_TRADING_STREAM_URL = "wss://paper-api.alpaca.markets/stream";
   static final String SIMULATOR_PUBLISHERS = "demo-publisher:demo:*";
 
   @Inject
@@ -40,6 +41,18 @@ public class GatewayConfig {
   @Inject
   @ConfigProperty(name = "tickrelay.alpaca.crypto.locations", defaultValue = "us")
   String cryptoLocations;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.alpaca.trading-stream.url")
+  Optional<String> tradingStreamUrl;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.alpaca.trade-updates")
+  Optional<Boolean> tradeUpdates;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.simulator.trade-updates-interval", defaultValue = "PT5S")
+  Duration simulatorTradeUpdatesInterval;
 
   @Inject
   @ConfigProperty(name = "tickrelay.clients")
@@ -97,6 +110,10 @@ public class GatewayConfig {
   @Inject
   @ConfigProperty(name = "tickrelay.upstream.keep-warm", defaultValue = "true")
   boolean upstreamKeepWarm;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.readiness.streams", defaultValue = "stocks")
+  String readinessStreams;
 
   @Inject
   @ConfigProperty(name = "tickrelay.client.auth-timeout", defaultValue = "PT10S")
@@ -203,6 +220,43 @@ public class GatewayConfig {
   @ConfigProperty(name = "tickrelay.client.batch-window", defaultValue = "PT0S")
   Duration clientBatchWindow;
 
+  // Binance spot market streams (io.tickrelay.binance)
+  @Inject
+  @ConfigProperty(name = "tickrelay.binance.enabled")
+  Optional<Boolean> binanceEnabled;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.binance.stream-url")
+  Optional<String> binanceStreamUrl;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.binance.max-session-age", defaultValue = "PT23H50M")
+  Duration binanceMaxSessionAge;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.binance.quote-assets", defaultValue = "USDT,USDC,FDUSD,BTC,ETH,BNB,EUR,TRY")
+  List<String> binanceQuoteAssets;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.binance.control-per-second", defaultValue = "3")
+  int binanceControlPerSecond;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.binance.streams-per-connection", defaultValue = "1024")
+  int binanceStreamsPerConnection;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.simulator.binance.ping-interval", defaultValue = "PT20S")
+  Duration simulatorBinancePingInterval;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.simulator.binance.pong-timeout", defaultValue = "PT1M")
+  Duration simulatorBinancePongTimeout;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.simulator.binance.max-connection-age", defaultValue = "PT24H")
+  Duration simulatorBinanceMaxConnectionAge;
+
   // publish API
 
   @Inject
@@ -230,6 +284,21 @@ public class GatewayConfig {
   public URI alpacaStreamUrl() {
     String base = streamUrl.orElseGet(() -> simulatorMode() ? simulatorUrl() : ALPACA_STREAM_URL);
     return URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+  }
+
+  /** The account's trading stream (trade updates); the embedded simulator's in simulator mode. */
+  public URI alpacaTradingStreamUrl() {
+    return URI.create(tradingStreamUrl.orElseGet(
+        () -> simulatorMode() ? simulatorUrl() + "/trading/stream" : ALPACA_TRADING_STREAM_URL));
+  }
+
+  /** Hold the trading stream: by default with APCA keys, and in simulator mode when it runs. */
+  public boolean alpacaTradeUpdates() {
+    return tradeUpdates.orElse(simulatorMode() ? simulatorEnabled() : true);
+  }
+
+  public Duration simulatorTradeUpdatesInterval() {
+    return simulatorTradeUpdatesInterval;
   }
 
   public String simulatorUrl() {
@@ -312,6 +381,14 @@ public class GatewayConfig {
 
   public int escalateAfter() {
     return escalateAfter;
+  }
+
+  /** The streams whose upstream connections must all be live for readiness; {@code *} = all. */
+  public java.util.Set<String> readinessStreams() {
+    return java.util.Arrays.stream(readinessStreams.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
   public boolean upstreamKeepWarm() {
@@ -412,6 +489,53 @@ public class GatewayConfig {
 
   public Duration clientBatchWindow() {
     return clientBatchWindow;
+  }
+
+  // Binance spot market streams
+
+  static final String BINANCE_STREAM_URL = "wss://stream.binance.com:9443";
+
+  /** Whether the gateway holds a Binance upstream for {@code crypto/binance}; on with the simulator. */
+  public boolean binanceEnabled() {
+    return binanceEnabled.orElse(simulatorMode());
+  }
+
+  /** Base URL of the Binance stream host; {@code /stream} is appended. */
+  public URI binanceStreamUrl() {
+    String base = binanceStreamUrl.orElseGet(
+        () -> simulatorMode() ? simulatorUrl() + "/binance" : BINANCE_STREAM_URL);
+    return URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+  }
+
+  /** Age at which a Binance connection is replaced, before Binance's own 24 h cut-off. */
+  public Duration binanceMaxSessionAge() {
+    return binanceMaxSessionAge;
+  }
+
+  /** Quote assets that split a Binance symbol ({@code BTCUSDT} into BTC/USDT), longest match. */
+  public List<String> binanceQuoteAssets() {
+    return List.copyOf(binanceQuoteAssets);
+  }
+
+  /** Control messages per second per Binance connection (Binance allows 5, pings and pongs included). */
+  public int binanceControlPerSecond() {
+    return binanceControlPerSecond;
+  }
+
+  public int binanceStreamsPerConnection() {
+    return binanceStreamsPerConnection;
+  }
+
+  public Duration simulatorBinancePingInterval() {
+    return simulatorBinancePingInterval;
+  }
+
+  public Duration simulatorBinancePongTimeout() {
+    return simulatorBinancePongTimeout;
+  }
+
+  public Duration simulatorBinanceMaxConnectionAge() {
+    return simulatorBinanceMaxConnectionAge;
   }
 
   // publish API

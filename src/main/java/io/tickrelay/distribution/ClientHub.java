@@ -213,7 +213,9 @@ final class ClientHub {
 
   /** Hands a stream's events to the fan-out thread; never waits for clients. */
   void publish(String stream, List<MarketEvent> events) {
-    fanoutThread.offer(stream, events);
+    if (StreamPath.served(stream)) { // no journal for a stream no client here can read
+      fanoutThread.offer(stream, events);
+    }
   }
 
   private void fanOut(String stream, List<MarketEvent> events) {
@@ -267,6 +269,11 @@ final class ClientHub {
 
   long floodClosures() {
     return floodClosures.get();
+  }
+
+  /** The sequence number of the stream's latest event (publishing is asynchronous). */
+  long head(String stream) {
+    return fanout(stream).head();
   }
 
   Fanout fanout(ClientSession client) {

@@ -46,6 +46,13 @@ record StreamPath(Kind kind, String name, String stream, Set<Channel> offered) {
   private static final Set<Channel> TEST_FEED =
       EnumSet.of(Channel.TRADES, Channel.QUOTES, Channel.BARS);
 
+  /**
+   * Binance spot offers trades, book tickers (quotes) and closed 1-minute klines (bars); it has no
+   * order book, daily or updated bars in Alpaca's sense, so those are 410 on its path.
+   */
+  private static final Set<Channel> BINANCE =
+      EnumSet.of(Channel.TRADES, Channel.QUOTES, Channel.BARS);
+
   static Optional<StreamPath> stocks(String feed) {
     if (!STOCK_FEEDS.contains(feed)) {
       return Optional.empty();
@@ -58,12 +65,20 @@ record StreamPath(Kind kind, String name, String stream, Set<Channel> offered) {
     if (!CRYPTO_LOCATIONS.contains(location)) {
       return Optional.empty();
     }
+    Set<Channel> offered = location.equals("binance") ? BINANCE : Channel.CRYPTO;
     return Optional.of(
-        new StreamPath(Kind.CRYPTO, location, Streams.crypto(location), Channel.CRYPTO));
+        new StreamPath(Kind.CRYPTO, location, Streams.crypto(location), offered));
   }
 
   static StreamPath channels() {
     return new StreamPath(Kind.CHANNELS, CHANNELS_TOKEN, Streams.PUBLISHED, Set.of(Channel.PUBLISHED));
+  }
+
+  /** Whether some client path reads the stream (the trading stream has its own hub). */
+  static boolean served(String stream) {
+    return stream.equals(Streams.STOCKS)
+        || stream.equals(Streams.PUBLISHED)
+        || Streams.isCrypto(stream);
   }
 
   boolean offers(Interest requested) {

@@ -1,5 +1,6 @@
 package io.tickrelay.health;
 
+import io.tickrelay.config.GatewayConfig;
 import io.tickrelay.upstream.UpstreamConnections;
 import io.tickrelay.upstream.UpstreamStatus;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,8 +11,11 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready only while every upstream connection (of every provider and stream) is authenticated and fresh: before that clients get
- * no data. Freshness is enforced by the connection itself (a ping unanswered within the pong
+ * Ready only while every upstream connection of the streams that gate readiness ({@code
+ * TICKRELAY_READINESS_STREAMS}, the stock stream by default) is authenticated and fresh: before
+ * that clients get no data. Other streams' connections are listed in the data with their state
+ * but do not take the whole gateway out of service (a wrong trading-stream key must not stop the
+ * stock stream for everyone). Freshness is enforced by the connection itself (a ping unanswered within the pong
  * deadline, or a data silence past the window, closes it and it leaves CONNECTED), so CONNECTED
  * implies fresh; the data shows the ages behind that verdict.
  */
@@ -20,11 +24,12 @@ import org.eclipse.microprofile.health.Readiness;
 public class UpstreamReadinessCheck implements HealthCheck {
 
   @Inject UpstreamConnections upstreams;
+  @Inject GatewayConfig config;
 
   @Override
   public HealthCheckResponse call() {
     HealthCheckResponseBuilder response =
-        HealthCheckResponse.named("upstream").status(upstreams.allLive());
+        HealthCheckResponse.named("upstream").status(upstreams.live(config.readinessStreams()));
     for (UpstreamStatus status : upstreams.statuses()) {
       response.withData(status.connection() + ".provider", status.provider());
       response.withData(status.connection() + ".stream", status.stream());

@@ -116,6 +116,17 @@ public class UpstreamConnections {
     return !statuses.isEmpty() && statuses.stream().allMatch(UpstreamStatus::live);
   }
 
+  /**
+   * True when every held connection of the named streams is authenticated and at least one is
+   * held; {@code *} names every stream.
+   */
+  public boolean live(java.util.Set<String> streams) {
+    List<UpstreamStatus> gating = statuses().stream()
+        .filter(s -> streams.contains("*") || streams.contains(s.stream()))
+        .toList();
+    return !gating.isEmpty() && gating.stream().allMatch(UpstreamStatus::live);
+  }
+
   @PreDestroy
   void stop() {
     List<ConnectionGroup> current;

@@ -108,7 +108,10 @@ class StreamPartsTest {
     assertEquals(Streams.crypto("us"), us.stream());
     assertTrue(us.offers(Interest.of(Channel.ORDERBOOKS, "BTC/USD")));
     assertFalse(us.offers(Interest.of(Channel.STATUSES, "BTC/USD")));
-    assertEquals(Streams.crypto("binance"), StreamPath.crypto("binance").orElseThrow().stream());
+    StreamPath binance = StreamPath.crypto("binance").orElseThrow();
+    assertEquals(Streams.crypto("binance"), binance.stream());
+    assertTrue(binance.offers(Interest.of(Channel.BARS, "BTC/USDT")));
+    assertFalse(binance.offers(Interest.of(Channel.ORDERBOOKS, "BTC/USDT")), "no books on Binance");
     assertTrue(StreamPath.crypto("mars").isEmpty());
   }
 

@@ -4,15 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.tickrelay.testing.Await;
 import io.tickrelay.testing.FakeAlpaca;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +56,7 @@ class OfficialSdkIT {
   static void installTheSdkAndStartTheUpstream() throws Exception {
     Assumptions.assumeFalse(Boolean.getBoolean("tickrelay.sdk.skip"), "tickrelay.sdk.skip=true");
     Files.createDirectories(CLIENT);
-    for (String file : List.of("package.json", "package-lock.json", "stream.mjs")) {
+    for (String file : List.of("package.json", "package-lock.json", "stream.mjs", "trading.mjs")) {
       Files.copy(Path.of("src/test/node/official-sdk", file), CLIENT.resolve(file),
           StandardCopyOption.REPLACE_EXISTING);
     }
@@ -121,6 +127,34 @@ class OfficialSdkIT {
       assertTrue(quote.getJsonNumber("bidPrice").doubleValue() < quote.getJsonNumber("askPrice").doubleValue(),
           quote.toString());
     }
+  }
+
+  /** Its trading stream ({@code alpaca.trading.stream({url})}) on the gateway's {@code /stream}. */
+  @Test
+  void theOfficialSdksTradingStreamReceivesAFill() throws Exception {
+    String admin = "http://localhost:" + PORT + "/simulator/trading/admin";
+    HttpClient http = HttpClient.newHttpClient();
+    Await.until("the gateway's trading upstream on the simulator", Duration.ofSeconds(30), () -> {
+      try {
+        return http.send(HttpRequest.newBuilder(URI.create(admin)).build(),
+            HttpResponse.BodyHandlers.ofString()).body().contains("\"sessions\":1");
+      } catch (IOException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    });
+    Run run = run(List.of("node", "trading.mjs", "ws://localhost:" + PORT + "/stream", "it-client",
+        "it-client-secret", admin, "NVDA"), 60);
+    assertEquals(0, run.exit(), run.output());
+    JsonObject fill = run.events().stream()
+        .filter(e -> "trade_update".equals(e.getString("event", "")) && "fill".equals(e.getString("type")))
+        .findFirst().orElseThrow(() -> new AssertionError(run.output()));
+    assertEquals("NVDA", fill.getString("symbol"));
+    assertEquals("3", fill.getString("qty"));
+    assertEquals("101.5", fill.getString("price"));
+    assertTrue(fill.getString("timestamp").endsWith("Z"), fill.toString());
   }
 
   @Test

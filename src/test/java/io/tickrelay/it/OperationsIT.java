@@ -88,13 +88,20 @@ class OperationsIT {
     }
   }
 
+  /** The stock stream's connection among the upstreams (the trading stream has its own). */
+  private static JsonObject stocks(JsonObject status) {
+    return status.getJsonArray("upstreams").getValuesAs(JsonObject.class).stream()
+        .filter(u -> "stocks".equals(u.getString("stream"))).findFirst()
+        .orElseThrow(() -> new AssertionError("no stock upstream in " + status));
+  }
+
   /** The one stock connection as the status API shows it, once it is live on IEX. */
   private static JsonObject liveOnIex() throws Exception {
     AtomicReference<JsonObject> seen = new AtomicReference<>();
     Await.until("status to show the stock connection live on iex", WAIT, () -> {
       HttpResponse<String> response = get("/api/v1/ws/status");
       JsonObject status = json(response.body());
-      JsonObject stocks = status.getJsonArray("upstreams").getJsonObject(0);
+      JsonObject stocks = stocks(status);
       seen.set(status);
       return response.statusCode() == 200
           && "CONNECTED".equals(stocks.getString("state"))
@@ -109,7 +116,7 @@ class OperationsIT {
   void statusShowsIexInUseAndWhyOnAPlanWithoutSip() throws Exception {
     JsonObject status = liveOnIex();
     assertEquals("alpaca", status.getString("mode"));
-    JsonObject stocks = status.getJsonArray("upstreams").getJsonObject(0);
+    JsonObject stocks = stocks(status);
     assertEquals("alpaca", stocks.getString("provider"));
     assertEquals(List.of("sip", "iex"), stocks.getJsonArray("feeds").getValuesAs(
         jakarta.json.JsonString.class).stream().map(jakarta.json.JsonString::getString).toList());
@@ -124,7 +131,10 @@ class OperationsIT {
     assertEquals(409, lastError.getInt("code"), lastError.toString());
     assertFalse(lastError.getString("remedy").isBlank(), "the remedy is spelled out");
     JsonObject limits = status.getJsonObject("connectionLimits");
-    assertEquals(1, limits.getInt("upstreamActive"), limits.toString());
+    // every live connection counts (the trading stream's too), each on its own endpoint's limit
+    long live = status.getJsonArray("upstreams").getValuesAs(JsonObject.class).stream()
+        .filter(u -> "CONNECTED".equals(u.getString("state"))).count();
+    assertEquals(live, limits.getInt("upstreamActive"), limits.toString());
     assertFalse(limits.getBoolean("upstreamLimitReached"), limits.toString());
     assertTrue(status.getJsonObject("clients").containsKey("slowClientDisconnects"));
   }

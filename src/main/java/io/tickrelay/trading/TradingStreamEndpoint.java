@@ -1,0 +1,72 @@
+package io.tickrelay.trading;
+
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import jakarta.websocket.OnClose;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Alpaca's trading stream on the gateway, {@code /stream}; a thin shell over {@link
+ * TradingClients} whose callbacks never throw ({@code @Dependent} for injection on Liberty).
+ */
+@Dependent
+@ServerEndpoint("/stream")
+public class TradingStreamEndpoint {
+
+  static final int MAX_MESSAGE_BYTES = 1024 * 1024;
+
+  private static final Logger LOG = Logger.getLogger(TradingStreamEndpoint.class.getName());
+
+  @Inject TradingClients clients;
+
+  private TradingClient client;
+
+  @OnOpen
+  public void open(Session session) {
+    try {
+      client = clients.hub().opened(session);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "trading client " + session.getId() + ": open failed", e);
+    }
+  }
+
+  @OnMessage(maxMessageSize = MAX_MESSAGE_BYTES)
+  public void text(String text) {
+    if (client != null) {
+      guard(() -> clients.hub().text(client, text));
+    }
+  }
+
+  @OnMessage(maxMessageSize = MAX_MESSAGE_BYTES)
+  public void binary(byte[] frame) {
+    if (client != null) {
+      guard(() -> clients.hub().binary(client, frame));
+    }
+  }
+
+  @OnClose
+  public void close() {
+    if (client != null) {
+      guard(() -> clients.hub().closed(client));
+    }
+  }
+
+  @OnError
+  public void error(Session session, Throwable error) {
+    LOG.fine(() -> "trading client " + session.getId() + ": " + error);
+  }
+
+  private void guard(Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, client.describe() + ": handling failed", e);
+    }
+  }
+}
