@@ -1,6 +1,7 @@
 package io.tickrelay.distribution;
 
 import io.tickrelay.marketdata.CryptoTrade;
+import io.tickrelay.marketdata.OrderBook;
 import io.tickrelay.marketdata.MarketEvent;
 import io.tickrelay.marketdata.Published;
 import io.tickrelay.marketdata.Trade;
@@ -26,11 +27,13 @@ final class Streamed {
   Streamed(long seq, MarketEvent event) {
     this.seq = seq;
     this.event = event;
-    // trades, trade updates and published events are never conflated (each one matters, not
-    // only the latest); a bar's kind (minute, daily, updated) is part of its key
+    // trades, order-book changes (a delta replaced by the next would lose its levels), trade
+    // updates and published events are never conflated: each one matters, not only the latest;
+    // a bar's kind (minute, daily, updated) is part of its key
     this.key =
         event instanceof Trade
                 || event instanceof CryptoTrade
+                || event instanceof OrderBook
                 || event instanceof TradeUpdate
                 || event instanceof Published
             ? null

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.tickrelay.marketdata.CryptoTrade;
+import io.tickrelay.marketdata.OrderBook;
 import io.tickrelay.marketdata.Published;
 import io.tickrelay.marketdata.TradeUpdate;
 import java.time.Instant;
@@ -30,6 +31,9 @@ class NeverConflatedTest {
   void tradesOfEveryKindAndTradeUpdatesCarryNoKey() {
     assertNull(new Streamed(1, new CryptoTrade("BTC/USD", 1, 1, 1, AT, "B")).key());
     assertNull(new Streamed(2, new TradeUpdate("AAPL", "fill", AT, "{}")).key());
+    assertNull(new Streamed(5, new OrderBook("BTC/USD", AT,
+        java.util.List.of(new OrderBook.Level(97000, 0)), java.util.List.of(), false)).key(),
+        "an order-book delta is never replaced by the next");
     assertNull(new Streamed(3, ClientHubTest.trade("AAPL", 1, 228)).key());
     assertNotNull(new Streamed(4, ClientHubTest.quote("AAPL", 1)).key(), "quotes still conflate");
   }
