@@ -20,13 +20,23 @@ import java.util.logging.Logger;
  * demand passed to the connection it concerns, and planned rotation at the protocol's maximum
  * session age, make-before-break: the replacement connects, authenticates and is subscribed to the
  * same demand before the old one is closed, and the {@link OverlapFilter} forwards events seen on
- * both once. Creation and release go through an {@link UpstreamRegistry}, so concurrent demand
+ * both once. The old session stays open for {@link #DRAIN} after the swap: frames it had already
+ * received when the replacement's subscription was confirmed (events published before the
+ * replacement subscribed, which only the old session will ever get) are still read and forwarded,
+ * instead of being cut off with the socket (seen: PlannedRotationTest lost trades at the swap). Creation and release go through an {@link UpstreamRegistry}, so concurrent demand
  * never produces a second connection for one slot.
  */
 final class ConnectionGroup {
 
   private static final Logger LOG = Logger.getLogger(ConnectionGroup.class.getName());
   private static final int OVERLAP_IDENTITIES = 200_000;
+
+  /**
+   * How long a replaced session keeps reading after the swap, at most (a quarter of the session
+   * age when that is shorter, so the old session is gone long before the provider's cut-off); well
+   * inside the filter's grace.
+   */
+  static final java.time.Duration DRAIN = java.time.Duration.ofSeconds(2);
 
   /** Makes one connection of the group with the listener the group gives it. */
   @FunctionalInterface
@@ -40,6 +50,10 @@ final class ConnectionGroup {
   private final UpstreamRegistry registry;
   private final DemandSplit split;
   private final OverlapFilter overlap;
+  private final Tasks timers;
+  /** Replaced sessions still reading what they had received; closed by timer or by stop(). */
+  private final java.util.Set<UpstreamConnection> draining = ConcurrentHashMap.newKeySet();
+  private final Map<UpstreamConnection, Member> members = new ConcurrentHashMap<>();
   private final List<UpstreamRegistry.Lease> demandLeases = new ArrayList<>();
   private final Map<UpstreamKey, Integer> slots = new ConcurrentHashMap<>();
   /** Replacements being brought up, by slot; each becomes its slot's connection once settled. */
@@ -47,8 +61,14 @@ final class ConnectionGroup {
   private UpstreamRegistry.Lease warm;
   private int rotations;
 
-  ConnectionGroup(UpstreamDefinition definition, Factory factory, UpstreamListener downstream, Clock clock) {
+  ConnectionGroup(
+      UpstreamDefinition definition,
+      Factory factory,
+      UpstreamListener downstream,
+      Clock clock,
+      Tasks timers) {
     this.definition = definition;
+    this.timers = timers;
     this.factory = factory;
     this.downstream = downstream;
     this.registry = new UpstreamRegistry(key -> newMember(slots.get(key), true).connection);
@@ -129,11 +149,14 @@ final class ConnectionGroup {
     }
     registry.stopAll();
     replacements.forEach(m -> m.connection.stop());
+    List.copyOf(draining).forEach(UpstreamConnection::stop);
+    draining.clear();
   }
 
   private Member newMember(int slot, boolean primary) {
     Member member = new Member(slot, primary);
     member.connection = factory.create(definition, definition.settings().forSlot(slot), member);
+    members.put(member.connection, member);
     return member;
   }
 
@@ -173,10 +196,23 @@ final class ConnectionGroup {
       overlap.rotationEnded();
     }
     UpstreamConnection closing = old;
-    LOG.info(() -> member.connection.status().connection() + ": "
-        + (closing == member.connection ? "replacement not needed any more, closed"
-            : "replacement live and subscribed, the old session closes"));
-    closing.stop();
+    if (closing == member.connection) {
+      LOG.info(() -> member.connection.status().connection() + ": replacement not needed any more, closed");
+      closing.stop();
+      return;
+    }
+    LOG.info(() -> member.connection.status().connection()
+        + ": replacement live and subscribed, the old session closes in " + drain().toMillis() + " ms");
+    Member replaced = members.get(closing);
+    if (replaced != null) {
+      replaced.primary = false; // events without identity now come from the replacement only
+    }
+    draining.add(closing);
+    timers.schedule(() -> {
+      draining.remove(closing);
+      members.remove(closing);
+      closing.stop();
+    }, drain());
   }
 
   /** Forwards one connection's data: once per identity during a rotation, else from the slot's own connection. */
@@ -199,6 +235,11 @@ final class ConnectionGroup {
     } else if (!kept.isEmpty()) {
       downstream.received(new MarketDataReceived(data.stream(), data.feed(), kept));
     }
+  }
+
+  private java.time.Duration drain() {
+    java.time.Duration quarter = definition.protocol().maxSessionAge().dividedBy(4);
+    return quarter.isZero() || quarter.compareTo(DRAIN) > 0 ? DRAIN : quarter;
   }
 
   private UpstreamKey key(int slot) {

@@ -62,7 +62,7 @@ public class UpstreamConnections {
           + " (" + definition.settings().name() + ")");
       groups.put(definition.stream(), new ConnectionGroup(definition, (d, settings, listener) ->
           new UpstreamConnection(d.protocol(), settings, transport, tasks, listener, Clock.systemUTC()),
-          new CdiListener(), Clock.systemUTC()));
+          new CdiListener(), Clock.systemUTC(), tasks));
     }
     groups.values().forEach(ConnectionGroup::start);
   }

@@ -74,7 +74,7 @@ class BinanceGroupTest {
       }
     };
     group = new ConnectionGroup(new UpstreamDefinition(protocol, settings, false), (d, s, l) ->
-        new UpstreamConnection(d.protocol(), s, transport, tasks, l, Clock.systemUTC()), listener, Clock.systemUTC());
+        new UpstreamConnection(d.protocol(), s, transport, tasks, l, Clock.systemUTC()), listener, Clock.systemUTC(), tasks);
     group.start();
 
     List<String> symbols = new ArrayList<>();

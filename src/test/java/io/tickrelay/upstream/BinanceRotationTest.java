@@ -85,7 +85,7 @@ class BinanceRotationTest {
       }
     };
     group = new ConnectionGroup(new UpstreamDefinition(protocol, settings, false), (d, s, l) ->
-        new UpstreamConnection(d.protocol(), s, transport, tasks, l, Clock.systemUTC()), listener, Clock.systemUTC());
+        new UpstreamConnection(d.protocol(), s, transport, tasks, l, Clock.systemUTC()), listener, Clock.systemUTC(), tasks);
     group.start();
     group.demand(new DemandChanged(STREAM, Interest.of(Map.of(Channel.TRADES, List.of("BTC/USDT", "ETH/BTC"),
         Channel.QUOTES, List.of("BTC/USDT"))), Interest.none()));

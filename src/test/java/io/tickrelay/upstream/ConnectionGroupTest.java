@@ -71,7 +71,7 @@ class ConnectionGroupTest {
       }
     };
     group = new ConnectionGroup(new UpstreamDefinition(capped, settings, keepWarm), (d, s, l) ->
-        new UpstreamConnection(d.protocol(), s, transport, tasks, l, Clock.systemUTC()), listener, Clock.systemUTC());
+        new UpstreamConnection(d.protocol(), s, transport, tasks, l, Clock.systemUTC()), listener, Clock.systemUTC(), tasks);
     group.start();
     return group;
   }

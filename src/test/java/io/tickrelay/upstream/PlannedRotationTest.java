@@ -79,7 +79,7 @@ class PlannedRotationTest {
       }
     };
     group = new ConnectionGroup(new UpstreamDefinition(protocol, settings, false), (d, s, l) ->
-        new UpstreamConnection(d.protocol(), s, transport, tasks, l, Clock.systemUTC()), listener, Clock.systemUTC());
+        new UpstreamConnection(d.protocol(), s, transport, tasks, l, Clock.systemUTC()), listener, Clock.systemUTC(), tasks);
     group.start();
     group.demand(new DemandChanged(Streams.STOCKS, Interest.of(Channel.TRADES, "AAPL"), Interest.none()));
   }
