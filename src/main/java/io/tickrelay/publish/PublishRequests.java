@@ -22,6 +22,9 @@ import java.util.function.Function;
  */
 final class PublishRequests {
 
+  /** How much of a too-large body is read and dropped, in multiples of the limit. */
+  static final int DRAIN_FACTOR = 16;
+
   /** The feed name on {@link MarketDataReceived}: published events come from no upstream feed. */
   static final String FEED = "internal";
 
@@ -74,19 +77,41 @@ final class PublishRequests {
     }
   }
 
-  /** At most {@code maxBytes}, judged by Content-Length first and by what actually arrives. */
+  /**
+   * At most {@code maxBytes}, judged by Content-Length first and by what actually arrives. A body
+   * that is too large is still read to its end (up to {@link #DRAIN_FACTOR} times the limit) and
+   * dropped before the 413 goes out: a client still sending would otherwise wait on a full TCP
+   * window for an answer the server will not write (seen on Payara Micro: the request timed out).
+   */
   private byte[] read(InputStream body, long contentLength) throws PublishRefused {
     if (contentLength > maxBytes) {
+      drain(body);
       throw tooLarge();
     }
     try {
       byte[] bytes = body.readNBytes(maxBytes + 1);
       if (bytes.length > maxBytes) {
+        drain(body);
         throw tooLarge();
       }
       return bytes;
     } catch (IOException broken) {
       throw new PublishRefused(400, "request body could not be read");
+    }
+  }
+
+  /** Reads and drops the rest of a refused body, bounded so a huge upload cannot hold a thread. */
+  private void drain(InputStream body) {
+    long budget = (long) maxBytes * DRAIN_FACTOR;
+    byte[] sink = new byte[8192];
+    try {
+      int n;
+      while (budget > 0 && (n = body.read(sink, 0, (int) Math.min(sink.length, budget))) > 0) {
+        budget -= n;
+      }
+    } catch (IOException broken) { // the client went away; the 413 is all that is left to say
+      java.util.logging.Logger.getLogger(PublishRequests.class.getName())
+          .fine(() -> "draining a refused body failed: " + broken.getMessage());
     }
   }
 
