@@ -210,6 +210,14 @@ public final class BinanceProtocol implements UpstreamProtocol {
     return BinanceErrors.forCode(code);
   }
 
+  /** 429 (too many connection attempts) and 418 (IP banned after ignoring 429s) throttle (§2.3). */
+  @Override
+  public ErrorStrategies.ErrorStrategy handshakeRefused(int status) {
+    return status == 418 || status == 429
+        ? BinanceErrors.forCode(status)
+        : ErrorStrategies.forHandshakeStatus(status);
+  }
+
   @Override
   public Duration controlPace() {
     return pace;

@@ -188,7 +188,7 @@ public final class UpstreamConnection {
         }
       }
     } catch (HandshakeRefused refused) {
-      failed(attempt, ErrorStrategies.forHandshakeStatus(refused.status()), refused.getMessage());
+      failed(attempt, protocol.handshakeRefused(refused.status()), refused.getMessage());
     } catch (DeploymentException | IOException | RuntimeException e) {
       failed(attempt, ErrorStrategies.network(), "handshake failed: " + e.getMessage());
     }

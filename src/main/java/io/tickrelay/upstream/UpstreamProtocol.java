@@ -83,6 +83,11 @@ public interface UpstreamProtocol {
   /** What a provider error code means and what to do; unknown codes get {@link ErrorStrategies#unknown}. */
   ErrorStrategies.ErrorStrategy classify(int code);
 
+  /** The row for an HTTP status that refused the WebSocket handshake (Binance: 418 and 429). */
+  default ErrorStrategies.ErrorStrategy handshakeRefused(int status) {
+    return ErrorStrategies.forHandshakeStatus(status);
+  }
+
   /** The row for a conversation that did not reach "live" within the auth timeout. */
   default ErrorStrategies.ErrorStrategy authTimeout() {
     return ErrorStrategies.authTimeout();

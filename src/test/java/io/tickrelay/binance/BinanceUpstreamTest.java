@@ -36,6 +36,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.glassfish.tyrus.client.ClientManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The Binance adapter in the shared upstream lifecycle, against the Binance simulator over real sockets. */
 class BinanceUpstreamTest {
@@ -143,15 +145,21 @@ class BinanceUpstreamTest {
     assertTrue(connection.status().live());
   }
 
-  @Test
-  void aHandshakeRefusedWith429BacksOffAsThrottled() throws Exception {
-    // Binance answers the upgrade with HTTP 429 past 300 connection attempts in 5 min (§2.3)
+  @ParameterizedTest
+  @CsvSource({
+    "429, Too Many Requests, connection attempts",
+    "418, Teapot, banned this IP"
+  })
+  void aHandshakeRefusedWith429Or418BacksOffAsThrottled(int code, String phrase, String meaning)
+      throws Exception {
+    // Binance answers the upgrade with HTTP 429 past 300 connection attempts in 5 min, and 418
+    // once it has banned an IP that went on regardless (§2.3)
     try (ServerSocket refusing = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
       Thread server = new Thread(() -> {
         while (!refusing.isClosed()) {
           try (Socket socket = refusing.accept()) {
             socket.getInputStream().read(new byte[4096]);
-            socket.getOutputStream().write("HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            socket.getOutputStream().write(("HTTP/1.1 " + code + " " + phrase + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
           } catch (IOException closed) {
             return; // the test is over
@@ -166,8 +174,8 @@ class BinanceUpstreamTest {
       connection.start(); // TyrusTransport: it reports a refused upgrade with its HTTP status
       Await.until("a refused handshake", WAIT, () -> connection.status().lastError() != null);
       UpstreamStatus status = connection.status();
-      assertEquals(429, status.lastError().code());
-      assertTrue(status.lastError().meaning().contains("too many connection attempts"), status.lastError().meaning());
+      assertEquals(code, status.lastError().code());
+      assertTrue(status.lastError().meaning().contains(meaning), status.lastError().meaning());
       assertTrue(Duration.between(status.lastError().at(), status.nextAttemptAt()).toMillis() >= 1100,
           "at least the throttled floor (1200 ms), not the 50 ms backoff: " + status.nextAttemptAt());
     }
