@@ -28,8 +28,9 @@ final class BinanceErrors {
       case 429 -> ErrorStrategies.row(429, FailureReaction.THROTTLED,
           "Binance refused the handshake: more than 300 connection attempts in 5 minutes from this IP",
           "none: the gateway backs off with a higher floor");
-      case BinanceProtocol.SERVER_SHUTDOWN -> ErrorStrategies.row(code, FailureReaction.RECONNECT,
-          "the Binance server announced its shutdown", "none: the gateway reconnects");
+      case BinanceProtocol.SERVER_SHUTDOWN -> ErrorStrategies.row(code, FailureReaction.ROTATE,
+          "the Binance server announced its shutdown",
+          "none: the gateway brings up a replacement before this connection goes (make-before-break)");
       default -> ErrorStrategies.unknown(code);
     };
   }

@@ -50,6 +50,7 @@ public final class BinanceSimulator {
   private final AtomicInteger rateDisconnects = new AtomicInteger();
   private final AtomicInteger pongTimeouts = new AtomicInteger();
   private final AtomicInteger ageCloses = new AtomicInteger();
+  private final AtomicInteger shutdownNotices = new AtomicInteger();
   private final AtomicInteger pongsMatched = new AtomicInteger();
   private final AtomicInteger pongsMismatched = new AtomicInteger();
 
@@ -106,6 +107,11 @@ public final class BinanceSimulator {
     peer.pinger = scheduler.scheduleAtFixedRate(() -> ping(peer), pingMs, pingMs, TimeUnit.MILLISECONDS);
     peer.expiry = scheduler.schedule(() -> expire(peer), settings.maxConnectionAge().toMillis(),
         TimeUnit.MILLISECONDS);
+    Duration lead = settings.shutdownNotice();
+    if (!lead.isZero() && lead.compareTo(settings.maxConnectionAge()) < 0) {
+      peer.notice = scheduler.schedule(() -> announceShutdown(peer),
+          settings.maxConnectionAge().minus(lead).toMillis(), TimeUnit.MILLISECONDS);
+    }
   }
 
   public void text(Session session, String text) {
@@ -181,6 +187,18 @@ public final class BinanceSimulator {
     } catch (RuntimeException e) { // the timer must survive one bad ping
       LOG.log(Level.WARNING, "binance simulator ping failed", e);
     }
+  }
+
+  /** The combined-stream shape of Binance's {@code serverShutdown} event (§2.3). */
+  private void announceShutdown(SimulatedSession peer) {
+    shutdownNotices.incrementAndGet();
+    peer.send("{\"stream\":\"!serverShutdown\",\"data\":{\"e\":\"serverShutdown\",\"E\":"
+        + clock.millis() + "}}");
+  }
+
+  /** {@code serverShutdown} events sent so far. */
+  public int shutdownNotices() {
+    return shutdownNotices.get();
   }
 
   private void expire(SimulatedSession peer) {

@@ -13,6 +13,8 @@ import java.util.Set;
  * @param tradesPerSecond trades (each followed by a book ticker) per listed, wanted symbol
  * @param barInterval how long a simulated {@code kline_1m} stays open (one minute on Binance)
  * @param klineUpdateInterval how often an open kline is pushed (2 s on Binance)
+ * @param shutdownNotice how long before the age cut-off a {@code serverShutdown} event is sent;
+ *     zero sends none (Binance sends it before maintenance, with no fixed lead time, §2.3)
  */
 public record BinanceSimulatorSettings(
     Set<String> listed,
@@ -23,7 +25,8 @@ public record BinanceSimulatorSettings(
     Duration pongTimeout,
     Duration maxConnectionAge,
     int maxIncomingPerSecond,
-    int maxStreamsPerConnection) {
+    int maxStreamsPerConnection,
+    Duration shutdownNotice) {
 
   /** The symbols listed unless told otherwise, with plausible starting prices in BinanceMarket. */
   public static final Set<String> DEFAULT_LISTED =
@@ -41,22 +44,28 @@ public record BinanceSimulatorSettings(
   public static BinanceSimulatorSettings realistic(Set<String> listed, double tradesPerSecond) {
     return new BinanceSimulatorSettings(listed, tradesPerSecond, Duration.ofMinutes(1),
         Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ofMinutes(1), Duration.ofHours(24),
-        5, 1024);
+        5, 1024, Duration.ZERO);
   }
 
   public BinanceSimulatorSettings withPing(Duration interval, Duration timeout) {
     return new BinanceSimulatorSettings(listed, tradesPerSecond, barInterval, klineUpdateInterval,
-        interval, timeout, maxConnectionAge, maxIncomingPerSecond, maxStreamsPerConnection);
+        interval, timeout, maxConnectionAge, maxIncomingPerSecond, maxStreamsPerConnection, shutdownNotice);
   }
 
   public BinanceSimulatorSettings withMaxConnectionAge(Duration age) {
     return new BinanceSimulatorSettings(listed, tradesPerSecond, barInterval, klineUpdateInterval,
-        pingInterval, pongTimeout, age, maxIncomingPerSecond, maxStreamsPerConnection);
+        pingInterval, pongTimeout, age, maxIncomingPerSecond, maxStreamsPerConnection, shutdownNotice);
+  }
+
+  public BinanceSimulatorSettings withShutdownNotice(Duration notice) {
+    return new BinanceSimulatorSettings(listed, tradesPerSecond, barInterval, klineUpdateInterval,
+        pingInterval, pongTimeout, maxConnectionAge, maxIncomingPerSecond, maxStreamsPerConnection,
+        notice);
   }
 
   public BinanceSimulatorSettings withBars(Duration interval, Duration updateInterval) {
     return new BinanceSimulatorSettings(listed, tradesPerSecond, interval, updateInterval,
-        pingInterval, pongTimeout, maxConnectionAge, maxIncomingPerSecond, maxStreamsPerConnection);
+        pingInterval, pongTimeout, maxConnectionAge, maxIncomingPerSecond, maxStreamsPerConnection, shutdownNotice);
   }
 
   Duration tickInterval() {

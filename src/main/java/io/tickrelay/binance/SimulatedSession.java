@@ -31,6 +31,7 @@ final class SimulatedSession {
   long pingCount;
   ScheduledFuture<?> pinger;
   ScheduledFuture<?> expiry;
+  ScheduledFuture<?> notice;
 
   SimulatedSession(Session session, Set<String> initial, Instant openedAt, int outboxFrames) {
     this.session = session;
@@ -57,6 +58,9 @@ final class SimulatedSession {
     }
     if (expiry != null) {
       expiry.cancel(false);
+    }
+    if (notice != null) {
+      notice.cancel(false);
     }
   }
 

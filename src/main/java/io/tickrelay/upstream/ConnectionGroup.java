@@ -207,6 +207,7 @@ final class ConnectionGroup {
     if (replaced != null) {
       replaced.primary = false; // events without identity now come from the replacement only
     }
+    closing.retire();
     draining.add(closing);
     timers.schedule(() -> {
       draining.remove(closing);

@@ -19,5 +19,10 @@ public enum FailureReaction {
   /** A channel is not offered on this feed: stop asking for it there, report it. */
   DROP_CHANNEL,
   /** Concerns one message, not the connection: log and carry on. */
-  CARRY_ON
+  CARRY_ON,
+  /**
+   * The server announced it is going away (Binance {@code serverShutdown}): bring up a replacement
+   * now, make-before-break, as at the maximum session age; the session stays until replaced.
+   */
+  ROTATE
 }

@@ -38,6 +38,7 @@ public final class UpstreamConnection {
   private static final Logger LOG = Logger.getLogger(UpstreamConnection.class.getName());
   private static final ErrorStrategies.ErrorStrategy STALL = ErrorStrategies.stall();
 
+  private volatile boolean retired;
   private final UpstreamProtocol protocol;
   private final UpstreamSettings settings;
   private final Transport transport;
@@ -344,11 +345,31 @@ public final class UpstreamConnection {
     listener.sessionAged();
   }
 
+  /** The server is going away: the owner replaces the session now, as at its maximum age. */
+  private void rotateNow(int attempt, String why) {
+    synchronized (this) {
+      if (attempt != generation || state != UpstreamState.CONNECTED) {
+        return;
+      }
+    }
+    LOG.info(() -> settings.name() + ": " + why + "; a replacement is due now");
+    listener.sessionAged();
+  }
+
+  /**
+   * This session was replaced and only drains what it already received: if it fails now it stops
+   * instead of reconnecting, since nobody owns it any more.
+   */
+  public void retire() {
+    retired = true;
+  }
+
   private void onFailure(int attempt, Inbound.ProviderError failure) {
     ErrorStrategies.ErrorStrategy row = protocol.classify(failure.code());
     String what = "upstream error " + failure.code() + " " + failure.message();
     switch (row.reaction()) {
       case CARRY_ON -> LOG.warning(() -> settings.name() + ": " + what + " (connection kept)");
+      case ROTATE -> rotateNow(attempt, what);
       case REJECT_REQUEST, DROP_CHANNEL -> rejected(attempt, row, what, failure.id());
       default -> failed(attempt, row, what);
     }
@@ -463,6 +484,16 @@ public final class UpstreamConnection {
   /** One error path for every failure of an attempt: close it, pick the delay, schedule the next. */
   private void failed(int attempt, ErrorStrategies.ErrorStrategy row, String why) {
     Session toClose;
+    synchronized (this) {
+      if (attempt != generation || state == UpstreamState.STOPPED) {
+        return;
+      }
+    }
+    if (retired) {
+      LOG.info(() -> settings.name() + ": replaced session ended (" + why + ")");
+      stop();
+      return;
+    }
     synchronized (this) {
       if (attempt != generation || state == UpstreamState.STOPPED) {
         return;

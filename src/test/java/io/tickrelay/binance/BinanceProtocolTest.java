@@ -92,7 +92,7 @@ class BinanceProtocolTest {
     assertThrows(UnreadableFrame.class, () -> protocol.decode("{oops"));
     Inbound.ProviderError shutdown = assertInstanceOf(Inbound.ProviderError.class,
         protocol.decode("{\"e\":\"serverShutdown\",\"E\":1}").get(0));
-    assertEquals(FailureReaction.RECONNECT, protocol.classify(shutdown.code()).reaction());
+    assertEquals(FailureReaction.ROTATE, protocol.classify(shutdown.code()).reaction());
   }
 
   @Test

@@ -60,11 +60,25 @@ class BinanceRotationTest {
 
   @Test
   void everyPublishedTradeIdArrivesExactlyOnceAcrossRotations() throws Exception {
+    rotateAndCount(BinanceSimulatorSettings.realistic(Set.of("BTCUSDT", "ETHBTC"), 100)
+        .withMaxConnectionAge(Duration.ofSeconds(3)), Duration.ofSeconds(2), 300);
+  }
+
+  @Test
+  void aServerShutdownNoticeRotatesMakeBeforeBreakToo() throws Exception {
+    // the session age is far away: only the server's notice, 2.5 s before its 3 s cut-off, rotates
+    rotateAndCount(BinanceSimulatorSettings.realistic(Set.of("BTCUSDT", "ETHBTC"), 100)
+        .withMaxConnectionAge(Duration.ofSeconds(3))
+        .withShutdownNotice(Duration.ofMillis(2500)), Duration.ofHours(1), 100);
+    assertTrue(fake.simulator().shutdownNotices() >= 3, "rotated on notices");
+  }
+
+  private void rotateAndCount(
+      BinanceSimulatorSettings simulator, Duration maxSessionAge, int enough) throws Exception {
     transport.open();
-    fake = FakeBinance.start(BinanceSimulatorSettings.realistic(Set.of("BTCUSDT", "ETHBTC"), 100)
-        .withMaxConnectionAge(Duration.ofSeconds(3)));
+    fake = FakeBinance.start(simulator);
     BinanceProtocol protocol =
-        new BinanceProtocol(BinanceSymbols.defaults(), 3, 1024, Duration.ofSeconds(2), Clock.systemUTC());
+        new BinanceProtocol(BinanceSymbols.defaults(), 3, 1024, maxSessionAge, Clock.systemUTC());
     UpstreamSettings settings = new UpstreamSettings("binance-test", fake.baseUrl(), List.of(BinanceProtocol.FEED),
         "public", "", Duration.ofSeconds(5), new Backoff(Duration.ofMillis(50), Duration.ofMillis(400)),
         Duration.ofMillis(1500), Duration.ofMillis(1200), Duration.ofSeconds(1), Duration.ofSeconds(2),
@@ -103,7 +117,7 @@ class BinanceRotationTest {
       BinanceSimulator.TradeIds published = fake.simulator().tradeIds(symbol.replace("/", ""));
       assertEquals(published.first(), sorted.first(), symbol + ": the first trade published is the first received");
       assertEquals(sorted.last() - sorted.first() + 1, sorted.size(), symbol + ": a trade was lost: " + gaps(sorted));
-      assertTrue(ids.size() > 300, symbol + ": enough trades to tell: " + ids.size());
+      assertTrue(ids.size() > enough, symbol + ": enough trades to tell: " + ids.size());
     }
     assertEquals(0, fake.simulator().ageCloses(), "every connection was replaced before the server's cut-off");
     assertEquals(0, fake.simulator().rateDisconnects());
