@@ -2,6 +2,7 @@ package io.tickrelay.trading;
 
 import io.tickrelay.config.GatewayConfig;
 import io.tickrelay.delivery.ClientOutbox;
+import io.tickrelay.delivery.ControlRate;
 import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.marketdata.MarketEvent;
@@ -42,7 +43,11 @@ public class TradingClients {
             config.clientAuthTimeout(),
             new ClientOutbox.Limits(config.clientOutboxMessages(), config.clientSlowAfter(), 1),
             config.clientMaxMessageBytes(),
-            config.clientMaxConnections()),
+            config.clientMaxConnections(),
+            new ControlRate.Limits(
+                config.clientControlPerSecond(),
+                config.clientControlBurst(),
+                config.clientControlRefusalsBeforeClose())),
         scheduler,
         demand::fire,
         System::nanoTime);

@@ -2,6 +2,7 @@ package io.tickrelay.trading;
 
 import io.tickrelay.config.Credential;
 import io.tickrelay.delivery.ClientOutbox;
+import io.tickrelay.delivery.ControlRate;
 import io.tickrelay.delivery.SessionSink;
 import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.Interest;
@@ -60,7 +61,8 @@ final class TradingHub {
     ClientOutbox outbox = new ClientOutbox(new SessionSink(session, true), messages -> messages.get(0),
         new ClientOutbox.Limits(settings.outbox().maxPending(), settings.outbox().slowAfter(), 1),
         SLOW, nanoTime);
-    TradingClient client = new TradingClient(session.getId(), outbox);
+    TradingClient client = new TradingClient(
+        session.getId(), outbox, new ControlRate(settings.controlRate(), nanoTime.getAsLong()));
     if (clients.size() >= settings.maxConnections()) {
       LOG.info(() -> "trading client " + client.id + ": refused, " + clients.size() + " clients held");
       outbox.finish(TradingFrames.error("connection limit exceeded"),
@@ -84,6 +86,9 @@ final class TradingHub {
       client.outbox.abort(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "slow client"));
       return;
     }
+    if (!admitted(client)) {
+      return;
+    }
     if (text.length() > settings.maxMessageBytes()) {
       client.outbox.control(TradingFrames.error("message too long"));
       return;
@@ -99,6 +104,25 @@ final class TradingHub {
       authenticate(client, auth);
     } else if (request instanceof TradingRequest.Listen listen) {
       listen(client, listen.streams());
+    }
+  }
+
+  /** The flood guard: every message spends a token; past the rate, refused, then closed. */
+  private boolean admitted(TradingClient client) {
+    switch (client.controlRate.admit(nanoTime.getAsLong())) {
+      case ALLOW:
+        return true;
+      case REFUSE_AND_ANSWER:
+        client.outbox.control(TradingFrames.error("too many requests"));
+        return false;
+      case CLOSE:
+        LOG.info(() -> client.describe() + ": closed for flooding");
+        setListening(client, false);
+        client.outbox.finish(TradingFrames.error("too many requests"),
+            new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "too many requests"));
+        return false;
+      default:
+        return false;
     }
   }
 

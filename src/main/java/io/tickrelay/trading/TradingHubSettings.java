@@ -2,16 +2,18 @@ package io.tickrelay.trading;
 
 import io.tickrelay.config.Credentials;
 import io.tickrelay.delivery.ClientOutbox;
+import io.tickrelay.delivery.ControlRate;
 import java.time.Duration;
 
 /**
  * What the {@code /stream} hub needs: the gateway-issued credentials, how long a client may take
- * to authenticate, its outbox limits, the largest client message it reads and how many clients it
- * holds at once.
+ * to authenticate, its outbox limits, the largest client message it reads, how many clients it
+ * holds at once and how many messages per second a client may send (the same flood guard as the
+ * market-data paths).
  */
 record TradingHubSettings(
     Credentials credentials, Duration authTimeout, ClientOutbox.Limits outbox, int maxMessageBytes,
-    int maxConnections) {
+    int maxConnections, ControlRate.Limits controlRate) {
 
   /** The credential's feed-list token that entitles it to trade updates ({@code *} too). */
   static final String ENTITLEMENT = TradingFrames.TRADE_UPDATES;

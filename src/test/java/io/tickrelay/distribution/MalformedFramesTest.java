@@ -1,5 +1,6 @@
 package io.tickrelay.distribution;
 
+import io.tickrelay.delivery.ControlRate;
 import io.tickrelay.marketdata.Streams;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

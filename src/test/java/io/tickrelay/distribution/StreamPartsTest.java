@@ -1,5 +1,6 @@
 package io.tickrelay.distribution;
 
+import io.tickrelay.delivery.ControlRate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;

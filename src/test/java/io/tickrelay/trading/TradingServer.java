@@ -3,6 +3,7 @@ package io.tickrelay.trading;
 import io.tickrelay.config.Credential;
 import io.tickrelay.config.Credentials;
 import io.tickrelay.delivery.ClientOutbox;
+import io.tickrelay.delivery.ControlRate;
 import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.marketdata.TradeUpdate;
 import io.tickrelay.testing.ExecutorTasks;
@@ -80,7 +81,8 @@ final class TradingServer implements AutoCloseable {
         tasks, new Relay(), Clock.systemUTC());
     hub = new TradingHub(
         new TradingHubSettings(Credentials.parse(CLIENTS), Duration.ofSeconds(2),
-            new ClientOutbox.Limits(64, Duration.ofSeconds(5), 1), 4096, 3),
+            new ClientOutbox.Limits(64, Duration.ofSeconds(5), 1), 4096, 3,
+            new ControlRate.Limits(20, 40, 100)),
         scheduler, upstream::demand, System::nanoTime);
     simulator.start();
     upstream.start(); // kept warm; ConnectionGroup's leases are tested with the upstream core

@@ -112,6 +112,24 @@ class TradingStreamTest {
   }
 
   @Test
+  void aFlooderIsToldThenClosedAndTheListenerNextToItKeepsItsFills() throws Exception {
+    try (TradingServer server = new TradingServer();
+        WsProbe flooder = WsProbe.connect(server.uri("stream"));
+        WsProbe careful = listening(server, "all", "all-secret")) {
+      // the test hub serves 20 messages/s with a burst of 40 and closes after 100 refusals in a row
+      for (int i = 0; i < 400 && flooder.isOpen(); i++) {
+        flooder.send("{\"action\":\"listen\",\"data\":{\"streams\":[]}}");
+      }
+      assertTrue(awaitJson(flooder, "too many requests").contains("error_message"));
+      assertEquals(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(),
+          flooder.awaitClose(WAIT).getCloseCode().getCode());
+      Await.until("the upstream to listen", WAIT, () -> server.simulator.listeners() == 1);
+      server.simulator.fill("NVDA", "2", "140.25");
+      assertTrue(awaitJson(careful, "\"fill\"").contains("NVDA"), "the neighbour is unaffected");
+    }
+  }
+
+  @Test
   void clientsBeyondTheConnectionLimitAreTurnedAway() throws Exception {
     try (TradingServer server = new TradingServer();
         WsProbe one = WsProbe.connect(server.uri("stream"));

@@ -1,16 +1,17 @@
-package io.tickrelay.distribution;
+package io.tickrelay.delivery;
 
 /**
  * A per-client token bucket for the messages a client sends: within the rate every message is
  * served; beyond it messages are refused (the first refusal of a burst is answered, the rest are
- * dropped), and a client that keeps flooding past {@code closeAfter} refusals is closed.
+ * dropped), and a client that keeps flooding past {@code closeAfter} refusals is closed. Shared by
+ * every client hub (Alpaca-protocol paths and the trading stream).
  */
-final class ControlRate {
+public final class ControlRate {
 
   /** Messages per second, burst size, and refusals in a row before the client is closed. */
-  record Limits(double perSecond, int burst, int closeAfter) {}
+  public record Limits(double perSecond, int burst, int closeAfter) {}
 
-  enum Verdict {
+  public enum Verdict {
     ALLOW,
     REFUSE_AND_ANSWER,
     REFUSE_SILENTLY,
@@ -22,13 +23,13 @@ final class ControlRate {
   private long lastNanos;
   private int refusedInARow;
 
-  ControlRate(Limits limits, long nowNanos) {
+  public ControlRate(Limits limits, long nowNanos) {
     this.limits = limits;
     this.tokens = limits.burst();
     this.lastNanos = nowNanos;
   }
 
-  synchronized Verdict admit(long nowNanos) {
+  public synchronized Verdict admit(long nowNanos) {
     double elapsedSeconds = Math.max(0, nowNanos - lastNanos) / 1e9;
     tokens = Math.min(limits.burst(), tokens + elapsedSeconds * limits.perSecond());
     lastNanos = nowNanos;
