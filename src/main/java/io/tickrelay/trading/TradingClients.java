@@ -1,6 +1,7 @@
 package io.tickrelay.trading;
 
 import io.tickrelay.config.GatewayConfig;
+import io.tickrelay.config.Entitlements;
 import io.tickrelay.delivery.ClientOutbox;
 import io.tickrelay.delivery.ControlRate;
 import io.tickrelay.marketdata.DemandChanged;
@@ -47,7 +48,9 @@ public class TradingClients {
             new ControlRate.Limits(
                 config.clientControlPerSecond(),
                 config.clientControlBurst(),
-                config.clientControlRefusalsBeforeClose())),
+                config.clientControlRefusalsBeforeClose()),
+            Entitlements.parse(config.clientLimits(), new Entitlements.Limits(
+                config.clientConnectionsPerCredential(), config.clientSymbolsPerConnection()))),
         scheduler,
         demand::fire,
         System::nanoTime);

@@ -12,7 +12,9 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,6 +42,8 @@ final class TradingHub {
   private final Consumer<DemandChanged> demand;
   private final LongSupplier nanoTime;
   private final Set<TradingClient> clients = ConcurrentHashMap.newKeySet();
+  /** Authenticated connections per credential key, for its connection limit. */
+  private final Map<String, Integer> connectionsByKey = new HashMap<>();
   private int listeners;
 
   /**
@@ -135,6 +139,12 @@ final class TradingHub {
     cancelDeadline(client);
     if (clients.remove(client)) {
       setListening(client, false);
+      Credential credential = client.credential;
+      if (credential != null) {
+        synchronized (connectionsByKey) {
+          connectionsByKey.computeIfPresent(credential.key(), (k, n) -> n > 1 ? n - 1 : null);
+        }
+      }
     }
   }
 
@@ -182,6 +192,21 @@ final class TradingHub {
       return;
     }
     cancelDeadline(client);
+    String key = credential.get().key();
+    int limit = settings.entitlements().of(key).connections();
+    synchronized (connectionsByKey) {
+      int holding = connectionsByKey.getOrDefault(key, 0);
+      if (client.credential == null && holding >= limit) {
+        // the trading stream has no code for it; the market-data paths answer 406 here
+        LOG.info(() -> client.describe() + ": key " + key + " holds " + holding + " connections");
+        client.outbox.finish(TradingFrames.error("connection limit exceeded"),
+            new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "connection limit exceeded"));
+        return;
+      }
+      if (client.credential == null) {
+        connectionsByKey.put(key, holding + 1);
+      }
+    }
     client.credential = credential.get();
     client.outbox.control(TradingFrames.authorization(TradingFrames.AUTHORIZED, "authenticate"));
   }

@@ -1,5 +1,6 @@
 package io.tickrelay.distribution;
 
+import io.tickrelay.config.Entitlements;
 import io.tickrelay.delivery.ControlRate;
 import io.tickrelay.config.Credentials;
 import io.tickrelay.delivery.ClientOutbox;

@@ -1,5 +1,6 @@
 package io.tickrelay.distribution;
 
+import io.tickrelay.config.Entitlements;
 import io.tickrelay.delivery.ControlRate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

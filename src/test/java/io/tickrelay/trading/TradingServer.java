@@ -2,6 +2,7 @@ package io.tickrelay.trading;
 
 import io.tickrelay.config.Credential;
 import io.tickrelay.config.Credentials;
+import io.tickrelay.config.Entitlements;
 import io.tickrelay.delivery.ClientOutbox;
 import io.tickrelay.delivery.ControlRate;
 import io.tickrelay.marketdata.MarketDataReceived;
@@ -44,7 +45,7 @@ final class TradingServer implements AutoCloseable {
   static final String ACCOUNT_KEY = "account-key";
   static final String ACCOUNT_SECRET = "account-secret";
   /** {@code trader} is entitled ({@code trade_updates}), {@code all} has {@code *}, {@code stocks} is not. */
-  static final String CLIENTS = "trader:trader-secret:trade_updates,all:all-secret:*,stocks:stocks-secret:sip+iex";
+  static final String CLIENTS = "trader:trader-secret:trade_updates,all:all-secret:*,stocks:stocks-secret:sip+iex,solo:solo-secret:trade_updates";
 
   private static final Map<String, TradingServer> SERVERS = new ConcurrentHashMap<>();
 
@@ -82,7 +83,8 @@ final class TradingServer implements AutoCloseable {
     hub = new TradingHub(
         new TradingHubSettings(Credentials.parse(CLIENTS), Duration.ofSeconds(2),
             new ClientOutbox.Limits(64, Duration.ofSeconds(5), 1), 4096, 3,
-            new ControlRate.Limits(20, 40, 100)),
+            new ControlRate.Limits(20, 40, 100),
+            Entitlements.parse("solo:1:*", new Entitlements.Limits(100, 1000))),
         scheduler, upstream::demand, System::nanoTime);
     simulator.start();
     upstream.start(); // kept warm; ConnectionGroup's leases are tested with the upstream core

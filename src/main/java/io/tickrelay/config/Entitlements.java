@@ -1,4 +1,4 @@
-package io.tickrelay.distribution;
+package io.tickrelay.config;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -7,12 +7,13 @@ import java.util.Map;
  * Limits per client credential: how many connections it may hold at once ({@code 406}) and how
  * many symbols one connection may subscribe ({@code 405}). Read from {@code
  * TICKRELAY_CLIENT_LIMITS}, {@code key:connections:symbols,...} ({@code *} = unlimited), over the
- * defaults for keys it does not name. Feeds stay in {@code TICKRELAY_CLIENTS}.
+ * defaults for keys it does not name. Feeds stay in {@code TICKRELAY_CLIENTS}. Every client hub
+ * applies the connection limit (the trading stream's too).
  */
-final class Entitlements {
+public final class Entitlements {
 
   /** The limits of one credential. */
-  record Limits(int connections, int symbols) {}
+  public record Limits(int connections, int symbols) {}
 
   private final Limits defaults;
   private final Map<String, Limits> byKey;
@@ -22,7 +23,7 @@ final class Entitlements {
     this.byKey = Map.copyOf(byKey);
   }
 
-  static Entitlements parse(String spec, Limits defaults) {
+  public static Entitlements parse(String spec, Limits defaults) {
     Map<String, Limits> byKey = new HashMap<>();
     String[] entries = spec.split(",");
     for (int i = 0; i < entries.length; i++) {
@@ -43,11 +44,11 @@ final class Entitlements {
     return new Entitlements(defaults, byKey);
   }
 
-  static Entitlements uniform(Limits defaults) {
+  public static Entitlements uniform(Limits defaults) {
     return new Entitlements(defaults, Map.of());
   }
 
-  Limits of(String key) {
+  public Limits of(String key) {
     return byKey.getOrDefault(key, defaults);
   }
 
