@@ -25,7 +25,17 @@ import org.glassfish.tyrus.client.ClientManager;
  */
 public final class WsProbe implements AutoCloseable {
 
-  private static final ClientManager CLIENT = ClientManager.createClient();
+  // A shared client container: Tyrus's own, per-manager one shuts its executors down whenever its
+  // open-session count reaches zero, so one test's probe closing could leave the next probe's
+  // session with a terminated executor (seen: RejectedExecutionException from
+  // TyrusSession.restartIdleTimeoutExecutor in a send). The shared container outlives sessions.
+  private static final ClientManager CLIENT = sharedClient();
+
+  private static ClientManager sharedClient() {
+    ClientManager client = ClientManager.createClient();
+    client.getProperties().put(org.glassfish.tyrus.client.ClientProperties.SHARED_CONTAINER, true);
+    return client;
+  }
 
   private final LinkedBlockingQueue<Object> frames = new LinkedBlockingQueue<>();
   private final List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -54,12 +64,21 @@ public final class WsProbe implements AutoCloseable {
     return new WsProbe(uri, headers);
   }
 
+  /** Sends a text frame; on a socket the server has closed this is an IOException, however Tyrus says it. */
   public void send(String text) throws IOException {
-    session.getBasicRemote().sendText(text);
+    try {
+      session.getBasicRemote().sendText(text);
+    } catch (IllegalStateException | java.util.concurrent.RejectedExecutionException closed) {
+      throw new IOException("closed by the server: " + closed.getMessage(), closed);
+    }
   }
 
   public void send(byte[] binary) throws IOException {
-    session.getBasicRemote().sendBinary(ByteBuffer.wrap(binary));
+    try {
+      session.getBasicRemote().sendBinary(ByteBuffer.wrap(binary));
+    } catch (IllegalStateException | java.util.concurrent.RejectedExecutionException closed) {
+      throw new IOException("closed by the server: " + closed.getMessage(), closed);
+    }
   }
 
   /** The next text frame that contains {@code fragment}, skipping others. */
