@@ -25,17 +25,12 @@ import org.glassfish.tyrus.client.ClientManager;
  */
 public final class WsProbe implements AutoCloseable {
 
-  // A shared client container: Tyrus's own, per-manager one shuts its executors down whenever its
-  // open-session count reaches zero, so one test's probe closing could leave the next probe's
-  // session with a terminated executor (seen: RejectedExecutionException from
-  // TyrusSession.restartIdleTimeoutExecutor in a send). The shared container outlives sessions.
-  private static final ClientManager CLIENT = sharedClient();
-
-  private static ClientManager sharedClient() {
-    ClientManager client = ClientManager.createClient();
-    client.getProperties().put(org.glassfish.tyrus.client.ClientProperties.SHARED_CONTAINER, true);
-    return client;
-  }
+  // One manager for every probe. Tyrus shuts a manager's executors down whenever its open-session
+  // count reaches zero, so rarely a probe connecting just then sends on a terminated executor
+  // (seen once: RejectedExecutionException in BinanceSimulatorTest). Tyrus's shared container
+  // avoids that but keeps unclosed connections alive, which held Liberty's quiesce for 30 s at the
+  // end of the ITs; a manager per probe changes when frames of a closing session are delivered.
+  private static final ClientManager CLIENT = ClientManager.createClient();
 
   private final LinkedBlockingQueue<Object> frames = new LinkedBlockingQueue<>();
   private final List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
