@@ -277,10 +277,6 @@ final class ClientHub {
     return fanout(stream).head();
   }
 
-  Fanout fanout(ClientSession client) {
-    return fanout(client.stream());
-  }
-
   /** The flood guard: every client message, well-formed or not, spends a token. */
   private boolean admit(ClientSession client) {
     switch (client.controlRate().admit(nanoTime.getAsLong())) {

@@ -110,12 +110,6 @@ public class UpstreamConnections {
     return all;
   }
 
-  /** True when every held upstream connection is authenticated (and at least one is required). */
-  public boolean allLive() {
-    List<UpstreamStatus> statuses = statuses();
-    return !statuses.isEmpty() && statuses.stream().allMatch(UpstreamStatus::live);
-  }
-
   /**
    * True when every held connection of the named streams is authenticated and at least one is
    * held; {@code *} names every stream.
