@@ -2,7 +2,6 @@ package io.tickrelay.bench;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
@@ -37,35 +34,29 @@ public final class Bench {
   private final Settings settings;
   private final TradeDriver driver;
   private final Optional<GatewayProcess> gateway;
-  private final List<HttpClient> https = new ArrayList<>();
-  private final List<ExecutorService> executors = new ArrayList<>();
+  private final ClientTransport transport;
   private final List<Map<String, Object>> results = new ArrayList<>();
 
-  private Bench(Settings settings, TradeDriver driver, Optional<GatewayProcess> gateway) {
+  private Bench(Settings settings, TradeDriver driver, Optional<GatewayProcess> gateway,
+      ClientTransport transport) {
     this.settings = settings;
     this.driver = driver;
     this.gateway = gateway;
-    for (int i = 0; i < settings.httpClients; i++) {
-      ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "bench-client");
-        t.setDaemon(true);
-        return t;
-      });
-      executors.add(executor);
-      https.add(HttpClient.newBuilder().executor(executor).build());
-    }
+    this.transport = transport;
   }
 
   public static void main(String[] args) throws Exception {
     Settings s = Settings.fromSystemProperties();
     System.out.println("bench: " + s);
     try (TradeDriver driver = new TradeDriver(s.upstreamPort, Math.max(s.symbols, s.saturationSymbols),
-        s.tickMillis * 1_000_000L, 1000)) {
+        s.tickMillis * 1_000_000L, 1000);
+        ClientTransport transport = new ClientTransport(s.clientThreads,
+            TimeUnit.SECONDS.toMillis(s.connectTimeoutSeconds))) {
       System.out.println("bench: trade driver on ws://localhost:" + driver.port() + "/bench");
       URI http = URI.create(s.target.replaceFirst("^ws", "http") + "/");
       Optional<GatewayProcess> gateway = GatewayProcess.find(s.pid, s.server, http);
       waitForUpstreams(driver, s.upstreamSessions);
-      Bench bench = new Bench(s, driver, gateway);
+      Bench bench = new Bench(s, driver, gateway, transport);
       bench.run();
     }
   }
@@ -114,7 +105,6 @@ public final class Bench {
     json.put("summary", summary);
     Files.writeString(out, Report.json(json));
     System.out.println("bench: figures written to " + out.toAbsolutePath());
-    executors.forEach(ExecutorService::shutdownNow);
   }
 
   private void idle() throws Exception {
@@ -277,7 +267,7 @@ public final class Bench {
       handshakes.acquire();
       // released once authenticated or failed, so at most connectConcurrency are under way
       c.onSettled(handshakes::release);
-      c.connect(https.get(i % https.size()), uri, msgpack).whenComplete((ws, e) -> {
+      c.connect(transport, uri, msgpack).whenComplete((v, e) -> {
         if (e != null) {
           c.errors.merge("connect:" + e.getClass().getSimpleName(), 1, Integer::sum);
           c.settle();

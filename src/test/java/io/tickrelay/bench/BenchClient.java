@@ -1,27 +1,29 @@
 package io.tickrelay.bench;
 
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessageUnpacker;
 import org.msgpack.value.Value;
 
 /**
- * One Alpaca-protocol client on the JDK's WebSocket: authenticates on {@code connected},
- * subscribes to its trades on {@code authenticated}, then reads trades, tracking per symbol the last
- * id (holes are gaps) and each trade's latency from its upstream {@code t} to receipt. JSON frames
- * are scanned by hand, not parsed into trees, so the load generator stays cheap on a shared box.
+ * One Alpaca-protocol client, fed whole frames by its {@link ClientHandler}: authenticates on
+ * {@code connected}, subscribes to its trades on {@code authenticated}, then reads trades, tracking
+ * per symbol the last id (holes are gaps) and each trade's latency from its upstream {@code t} to
+ * receipt. JSON frames are scanned by hand from their bytes, not parsed into trees or Strings, so
+ * the load generator stays cheap on a shared box. Everything but {@link #close} and the getters
+ * runs on the connection's event-loop thread.
  */
-final class BenchClient implements WebSocket.Listener {
+final class BenchClient {
 
   final CountDownLatch authenticated = new CountDownLatch(1);
   final CountDownLatch subscribed = new CountDownLatch(1);
@@ -32,13 +34,12 @@ final class BenchClient implements WebSocket.Listener {
   private final int[] symbols;
   private final boolean subscribe;
   private final long[] last;
-  private final StringBuilder partial = new StringBuilder();
-  private ByteBuffer partialBinary;
-  private final java.util.concurrent.atomic.AtomicBoolean settled =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AsciiView view = new AsciiView();
+  private final AtomicBoolean settled = new AtomicBoolean();
   private volatile Runnable onSettled = () -> {};
   private volatile Window window;
-  private volatile WebSocket socket;
+  private volatile Channel channel;
+  private volatile boolean closed;
   private String datePrefix = "";
   private long dateEpochSeconds;
 
@@ -50,12 +51,9 @@ final class BenchClient implements WebSocket.Listener {
     this.last = new long[maxSymbols];
   }
 
-  CompletableFuture<WebSocket> connect(HttpClient http, URI uri, boolean msgpack) {
-    WebSocket.Builder builder = http.newWebSocketBuilder();
-    if (msgpack) {
-      builder.header("Content-Type", "application/msgpack"); // Alpaca's msgpack switch
-    }
-    return builder.buildAsync(uri, this);
+  /** Completes when the WebSocket handshake has, or fails with why the connection did not open. */
+  CompletableFuture<Void> connect(ClientTransport transport, URI uri, boolean msgpack) {
+    return transport.connect(this, uri, msgpack);
   }
 
   /** Runs {@code action} once, when the client is authenticated or has failed. */
@@ -84,85 +82,67 @@ final class BenchClient implements WebSocket.Listener {
     return symbols;
   }
 
+  /** Drops the TCP connection without a close handshake, as the JDK client's abort did. */
   void close() {
-    WebSocket ws = socket;
-    if (ws != null) {
-      ws.abort();
+    closed = true;
+    Channel ch = channel;
+    if (ch != null) {
+      ch.close();
     }
   }
 
-  @Override
-  public void onOpen(WebSocket webSocket) {
-    socket = webSocket;
-    webSocket.request(1);
+  /** Whether {@link #close} was called: the connection's end is then no error. */
+  boolean closed() {
+    return closed;
   }
 
-  @Override
-  public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean lastPart) {
-    if (!lastPart || partial.length() > 0) {
-      partial.append(data);
-      if (!lastPart) {
-        ws.request(1);
-        return null;
-      }
-      data = partial.toString();
-      partial.setLength(0);
+  /** The connection's channel, as soon as it is registered (before it connects). */
+  void attach(Channel ch) {
+    channel = ch;
+    if (closed) {
+      ch.close();
     }
+  }
+
+  /** A text frame's UTF-8 bytes, {@code frame[0 .. length)}; the array is reused after the call. */
+  void onText(byte[] frame, int length) {
     long receivedNanos = epochNanos(Instant.now());
-    if (data.length() > 10 && data.charAt(7) == 't' && data.charAt(3) == 'T') {
+    AsciiView data = view.of(frame, length);
+    if (length > 10 && data.charAt(7) == 't' && data.charAt(3) == 'T') {
       trades(data, receivedNanos);
     } else {
-      control(data.toString(), ws);
+      control(new String(frame, 0, length, StandardCharsets.UTF_8));
     }
-    ws.request(1);
-    return null;
   }
 
-  @Override
-  public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean lastPart) {
-    if (!lastPart || partialBinary != null) {
-      ByteBuffer joined = ByteBuffer.allocate(
-          (partialBinary == null ? 0 : partialBinary.remaining()) + data.remaining());
-      if (partialBinary != null) {
-        joined.put(partialBinary);
-      }
-      joined.put(data).flip();
-      partialBinary = lastPart ? null : joined;
-      if (!lastPart) {
-        ws.request(1);
-        return null;
-      }
-      data = joined;
-    }
+  /** A binary (msgpack) frame, {@code frame[0 .. length)}; the array is reused after the call. */
+  void onBinary(byte[] frame, int length) {
     long receivedNanos = epochNanos(Instant.now());
-    byte[] bytes = new byte[data.remaining()];
-    data.get(bytes);
-    msgpack(bytes, receivedNanos, ws);
-    ws.request(1);
-    return null;
+    msgpack(frame, length, receivedNanos);
   }
 
-  @Override
-  public void onError(WebSocket webSocket, Throwable error) {
+  void onError(Throwable error) {
     errors.merge("transport:" + error.getClass().getSimpleName(), 1, Integer::sum);
     settle();
   }
 
-  @Override
-  public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+  void onClose(int statusCode) {
     errors.merge("close:" + statusCode, 1, Integer::sum);
     settle();
-    return null;
   }
 
-  private void control(String text, WebSocket ws) {
+  private void send(String text) {
+    channel.writeAndFlush(new TextWebSocketFrame(text));
+  }
+
+  private void control(String text) {
     if (text.contains("\"msg\":\"connected\"")) {
-      ws.sendText("{\"action\":\"auth\",\"key\":\"" + key + "\",\"secret\":\"" + secret + "\"}", true);
+      send("{\"action\":\"auth\",\"key\":\"" + key + "\",\"secret\":\"" + secret + "\"}");
     } else if (text.contains("\"msg\":\"authenticated\"")) {
       authenticated.countDown();
       settle();
       if (subscribe) {
-        ws.sendText(subscribeRequest(), true);
+        send(subscribeRequest());
       }
     } else if (text.contains("\"T\":\"subscription\"")) {
       subscribed.countDown();
@@ -209,9 +189,9 @@ final class BenchClient implements WebSocket.Listener {
     }
   }
 
-  private void msgpack(byte[] frame, long receivedNanos, WebSocket ws) {
+  private void msgpack(byte[] frame, int length, long receivedNanos) {
     Window w = window;
-    try (MessageUnpacker in = MessagePack.newDefaultUnpacker(frame)) {
+    try (MessageUnpacker in = MessagePack.newDefaultUnpacker(frame, 0, length)) {
       int messages = in.unpackArrayHeader();
       for (int m = 0; m < messages; m++) {
         Map<Value, Value> map = in.unpackValue().asMapValue().map();
@@ -222,7 +202,7 @@ final class BenchClient implements WebSocket.Listener {
           Instant t = map.get(org.msgpack.value.ValueFactory.newString("t")).asTimestampValue().toInstant();
           received(w, TradeDriver.index(sym, 0, sym.length()), id, epochNanos(t), receivedNanos);
         } else if ("success".equals(type)) {
-          control("{\"msg\":\"" + str(map, "msg") + "\"}", ws);
+          control("{\"msg\":\"" + str(map, "msg") + "\"}");
         } else if ("subscription".equals(type)) {
           subscribed.countDown();
         } else if ("error".equals(type)) {
@@ -313,5 +293,47 @@ final class BenchClient implements WebSocket.Listener {
 
   private static int two(CharSequence f, int at) {
     return (f.charAt(at) - '0') * 10 + (f.charAt(at + 1) - '0');
+  }
+
+  /**
+   * A frame's bytes as chars without decoding them, for the scans above: every byte they look at
+   * (JSON syntax, field names, symbols, digits, timestamps) is ASCII, so byte = char.
+   */
+  private static final class AsciiView implements CharSequence {
+
+    private byte[] bytes;
+    private int length;
+
+    AsciiView of(byte[] bytes, int length) {
+      this.bytes = bytes;
+      this.length = length;
+      return this;
+    }
+
+    @Override
+    public int length() {
+      return length;
+    }
+
+    @Override
+    public char charAt(int index) {
+      if (index >= length) {
+        throw new IndexOutOfBoundsException(index);
+      }
+      return (char) (bytes[index] & 0xff);
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      if (start < 0 || end > length || start > end) {
+        throw new IndexOutOfBoundsException(start + ".." + end + " of " + length);
+      }
+      return new String(bytes, start, end - start, StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public String toString() {
+      return new String(bytes, 0, length, StandardCharsets.UTF_8);
+    }
   }
 }

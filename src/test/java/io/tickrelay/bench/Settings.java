@@ -32,7 +32,7 @@ final class Settings {
   double[] saturationRates = Arrays.stream(prop("bench.saturation.rates", "100,200,400,800")
       .split(",")).mapToDouble(Double::parseDouble).toArray();
   int tickMillis = Integer.parseInt(prop("bench.tick.ms", "5"));
-  int httpClients = Integer.parseInt(prop("bench.http.clients", "4"));
+  int clientThreads = Integer.parseInt(prop("bench.client.threads", "1"));
   int connectConcurrency = Integer.parseInt(prop("bench.connect.concurrency", "200"));
   int connectTimeoutSeconds = Integer.parseInt(prop("bench.connect.timeout", "180"));
   String out = prop("bench.out", "target/bench/results.json");
@@ -72,6 +72,7 @@ final class Settings {
     m.put("saturation_symbols", saturationSymbols);
     m.put("saturation_rates", Arrays.toString(saturationRates));
     m.put("driver_tick_ms", tickMillis);
+    m.put("client_threads", clientThreads);
     return m;
   }
 
