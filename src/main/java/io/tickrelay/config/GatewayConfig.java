@@ -220,6 +220,19 @@ public class GatewayConfig {
   @ConfigProperty(name = "tickrelay.client.batch-window", defaultValue = "PT0S")
   Duration clientBatchWindow;
 
+  // blocking writes from the gateway's own writer thread (delivery/DirectWriter)
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.direct-writes", defaultValue = "true")
+  boolean clientDirectWrites;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.write-block-after", defaultValue = "PT0.05S")
+  Duration clientWriteBlockAfter;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.max-blocked-writes", defaultValue = "16")
+  int clientMaxBlockedWrites;
+
   // Binance spot market streams (io.tickrelay.binance)
   @Inject
   @ConfigProperty(name = "tickrelay.binance.enabled")
@@ -489,6 +502,18 @@ public class GatewayConfig {
 
   public Duration clientBatchWindow() {
     return clientBatchWindow;
+  }
+
+  public boolean clientDirectWrites() {
+    return clientDirectWrites;
+  }
+
+  public Duration clientWriteBlockAfter() {
+    return clientWriteBlockAfter;
+  }
+
+  public int clientMaxBlockedWrites() {
+    return clientMaxBlockedWrites;
   }
 
   // Binance spot market streams

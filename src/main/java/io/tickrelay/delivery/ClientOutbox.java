@@ -1,6 +1,7 @@
 package io.tickrelay.delivery;
 
 import jakarta.websocket.CloseReason;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
@@ -75,6 +76,7 @@ public final class ClientOutbox {
   private final byte[] slowFrame;
   private final LongSupplier nanoTime;
   private final OutboxListener listener;
+  private final DirectWriter writer;
   // Waiting messages in send order, replaced ones left in place but dead; only conflatable ones
   // are also indexed by key, so a trade costs one append and no hashing on the hot path.
   private final ArrayDeque<Entry> queue = new ArrayDeque<>();
@@ -86,6 +88,9 @@ public final class ClientOutbox {
   private CloseReason closeWhenDrained;
   private boolean closed;
   private long conflated;
+  // sends go through the writer's blocking writes until one blocked (then asynchronous for good)
+  private boolean direct;
+  private boolean scheduled;
 
   public ClientOutbox(
       FrameSink sink, Framer framer, Limits limits, byte[] slowFrame, LongSupplier nanoTime) {
@@ -99,12 +104,29 @@ public final class ClientOutbox {
       byte[] slowFrame,
       LongSupplier nanoTime,
       OutboxListener listener) {
+    this(sink, framer, limits, slowFrame, nanoTime, listener, null);
+  }
+
+  /**
+   * With a {@code writer}, frames leave through its blocking writes (no container hand-off per
+   * frame) until one of them blocks; null sends asynchronously only.
+   */
+  public ClientOutbox(
+      FrameSink sink,
+      Framer framer,
+      Limits limits,
+      byte[] slowFrame,
+      LongSupplier nanoTime,
+      OutboxListener listener,
+      DirectWriter writer) {
     this.sink = sink;
     this.framer = framer;
     this.limits = limits;
     this.slowFrame = slowFrame;
     this.nanoTime = nanoTime;
     this.listener = listener;
+    this.writer = writer;
+    this.direct = writer != null;
   }
 
   /** Queues data messages that became ready together; they leave in as few frames as fit. */
@@ -199,38 +221,76 @@ public final class ClientOutbox {
         || (sending && nanoTime.getAsLong() - sendStartedNanos > limits.slowAfter().toNanos());
   }
 
+  /** What goes out next: a frame (data or control), a close, or nothing. */
+  private record Next(byte[] frame, List<byte[]> batch, long oldest, CloseReason close) {
+
+    static final Next NOTHING = new Next(null, null, 0, null);
+  }
+
+  /** Under the lock: takes what goes out next and marks a send in flight if there is one. */
+  private Next takeLocked() {
+    if (sending || closed) {
+      return Next.NOTHING;
+    }
+    List<byte[]> batch = new ArrayList<>();
+    long[] oldest = {0};
+    boolean control = takeNext(batch, oldest);
+    if (batch.isEmpty()) {
+      if (closeWhenDrained == null) {
+        return Next.NOTHING;
+      }
+      closed = true;
+      return new Next(null, null, 0, closeWhenDrained);
+    }
+    sending = true;
+    sendStartedNanos = nanoTime.getAsLong();
+    return control ? new Next(batch.get(0), null, 0, null) : new Next(null, batch, oldest[0], null);
+  }
+
+  /** Outside the lock: the frame's bytes, counting data messages as sent. */
+  private byte[] frameOf(Next next) {
+    if (next.batch() == null) {
+      return next.frame();
+    }
+    listener.sent(next.batch().size(), next.oldest());
+    return framer.frame(next.batch());
+  }
+
   private void pump() {
-    while (true) {
-      List<byte[]> batch;
-      boolean control;
-      long[] oldest = {0};
-      CloseReason closeNow = null;
-      synchronized (this) {
-        if (sending || closed) {
-          return;
+    boolean toWriter = false;
+    synchronized (this) {
+      if (direct && !writer.disabled()) {
+        if (scheduled || sending || closed || (live == 0 && closeWhenDrained == null)) {
+          return; // the writer has it already, or there is nothing to send
         }
-        batch = new ArrayList<>();
-        control = takeNext(batch, oldest);
-        if (batch.isEmpty()) {
-          if (closeWhenDrained == null) {
-            return;
-          }
-          closed = true;
-          closeNow = closeWhenDrained;
-        } else {
-          sending = true;
-          sendStartedNanos = nanoTime.getAsLong();
+        scheduled = true;
+        toWriter = true;
+      }
+    }
+    if (toWriter) {
+      writer.schedule(this);
+    } else {
+      pumpAsync();
+    }
+  }
+
+  private void pumpAsync() {
+    while (true) {
+      Next next;
+      synchronized (this) {
+        next = takeLocked();
+        if (next.frame() != null || next.batch() != null) {
           inSend = Thread.currentThread();
         }
       }
-      if (closeNow != null) {
-        sink.close(closeNow);
+      if (next.close() != null) {
+        sink.close(next.close());
         return;
       }
-      if (!control) {
-        listener.sent(batch.size(), oldest[0]);
+      if (next == Next.NOTHING) {
+        return;
       }
-      sink.send(control ? batch.get(0) : framer.frame(batch), this::sent);
+      sink.send(frameOf(next), this::sent);
       synchronized (this) {
         inSend = null;
         if (sending) {
@@ -238,6 +298,86 @@ public final class ClientOutbox {
         }
       } // completed inline: loop instead of recursing
     }
+  }
+
+  /**
+   * On the writer's thread: sends the next frame with a blocking write. True when more is waiting
+   * and the writer should come back to this outbox; false when it is done with it for now.
+   */
+  boolean flush() {
+    Next next;
+    boolean async = false;
+    synchronized (this) {
+      if (!direct || writer.disabled()) {
+        scheduled = false;
+        async = true;
+        next = Next.NOTHING;
+      } else {
+        next = takeLocked();
+        if (next.frame() == null && next.batch() == null) {
+          scheduled = false; // nothing to write: a close, or nothing at all
+        }
+      }
+    }
+    if (async) {
+      pumpAsync();
+      return false;
+    }
+    if (next.close() != null) {
+      sink.close(next.close());
+      return false;
+    }
+    if (next == Next.NOTHING) {
+      return false;
+    }
+    Exception failure = null;
+    try {
+      sink.write(frameOf(next));
+    } catch (IOException | RuntimeException e) { // a session closed or failing under us
+      failure = e;
+    }
+    boolean more;
+    boolean demoted;
+    synchronized (this) {
+      sending = false;
+      demoted = !direct || writer.disabled();
+      more = failure == null && !demoted && !closed && (live > 0 || closeWhenDrained != null);
+      if (!more) {
+        scheduled = false;
+      }
+    }
+    if (failure != null) {
+      Exception cause = failure;
+      LOG.fine(() -> "client " + sink.id() + ": write failed: " + cause);
+      abort(new CloseReason(CloseReason.CloseCodes.CLOSED_ABNORMALLY, "send failed"));
+    } else if (demoted) {
+      pumpAsync(); // what waited meanwhile leaves asynchronously
+    }
+    return more;
+  }
+
+  /**
+   * A blocking write of this client took too long (its socket buffer is full): from now on its
+   * frames go asynchronously, where the slow-client policy sees it fall behind.
+   */
+  void demote() {
+    synchronized (this) {
+      if (!direct) {
+        return;
+      }
+      direct = false;
+    }
+    pumpAsync();
+  }
+
+  /** Whether frames still go through the writer's blocking writes. */
+  public synchronized boolean direct() {
+    return direct;
+  }
+
+  /** For log lines: which client this is. */
+  String id() {
+    return sink.id();
   }
 
   /**

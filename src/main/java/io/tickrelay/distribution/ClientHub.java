@@ -3,6 +3,7 @@ package io.tickrelay.distribution;
 import io.tickrelay.delivery.ControlRate;
 import io.tickrelay.config.Credential;
 import io.tickrelay.delivery.ClientOutbox;
+import io.tickrelay.delivery.DirectWriter;
 import io.tickrelay.delivery.FrameSink;
 import io.tickrelay.delivery.SessionSink;
 import io.tickrelay.marketdata.Channel;
@@ -55,6 +56,7 @@ final class ClientHub {
   private final Consumer<DemandChanged> demand;
   private final Map<String, Fanout> fanouts = new ConcurrentHashMap<>();
   private final FanoutThread fanoutThread;
+  private final DirectWriter writer;
   private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
   private final AtomicInteger admitted = new AtomicInteger();
   private final Map<String, Integer> connectionsByKey = new HashMap<>();
@@ -90,6 +92,10 @@ final class ClientHub {
     this.nanoTime = nanoTime;
     this.demand = demand;
     this.fanoutThread = new FanoutThread(threads, settings.fanoutQueue(), settings.batchWindow(), this::fanOut);
+    this.writer =
+        settings.directWrites() == null
+            ? null
+            : new DirectWriter(settings.directWrites(), threads, nanoTime);
   }
 
   /** The stream's fan-out, made on first use: its own subscribers, journal and sequence. */
@@ -140,7 +146,8 @@ final class ClientHub {
             settings.outbox(),
             codec.error(AlpacaError.SLOW_CLIENT),
             nanoTime,
-            delivery);
+            delivery,
+            writer);
     ClientSession client =
         new ClientSession(
             sink.id(),
@@ -231,6 +238,9 @@ final class ClientHub {
 
   void closeAll() {
     fanoutThread.stop();
+    if (writer != null) {
+      writer.stop();
+    }
     for (ClientSession client : sessions.values()) {
       client.cancelTimers();
       client.outbox().abort(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "gateway stopping"));

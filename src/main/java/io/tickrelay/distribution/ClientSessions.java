@@ -4,6 +4,7 @@ import io.tickrelay.config.Entitlements;
 import io.tickrelay.delivery.ControlRate;
 import io.tickrelay.config.GatewayConfig;
 import io.tickrelay.delivery.ClientOutbox;
+import io.tickrelay.delivery.DirectWriter;
 import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.MarketDataReceived;
@@ -88,7 +89,11 @@ public class ClientSessions {
             config.clientControlRefusalsBeforeClose()),
         config.clientMaxMessageBytes(),
         config.clientFanoutQueue(),
-        config.clientBatchWindow());
+        config.clientBatchWindow(),
+        config.clientDirectWrites()
+            ? new DirectWriter.Settings(
+                config.clientWriteBlockAfter(), config.clientMaxBlockedWrites())
+            : null);
   }
 
   ClientHub hub() {

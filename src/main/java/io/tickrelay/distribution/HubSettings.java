@@ -4,6 +4,7 @@ import io.tickrelay.config.Entitlements;
 import io.tickrelay.delivery.ControlRate;
 import io.tickrelay.config.Credentials;
 import io.tickrelay.delivery.ClientOutbox;
+import io.tickrelay.delivery.DirectWriter;
 import java.time.Duration;
 
 /**
@@ -17,6 +18,7 @@ import java.time.Duration;
  * @param maxMessageBytes the largest client message answered normally; larger is {@code 400}
  * @param fanoutQueue upstream frames waiting for the fan-out thread before the upstream waits
  * @param batchWindow how long the fan-out gathers upstream frames into one round; zero: no wait
+ * @param directWrites blocking writes from the gateway's writer thread; null: asynchronous sends
  */
 record HubSettings(
     Credentials credentials,
@@ -29,4 +31,5 @@ record HubSettings(
     ControlRate.Limits controlRate,
     int maxMessageBytes,
     int fanoutQueue,
-    Duration batchWindow) {}
+    Duration batchWindow,
+    DirectWriter.Settings directWrites) {}

@@ -34,6 +34,11 @@ class ClientOutboxTest {
       }
     }
 
+    @Override
+    public void write(byte[] frame) {
+      throw new AssertionError("no blocking writes without a DirectWriter");
+    }
+
     void complete() {
       Consumer<Throwable> done = inFlight;
       inFlight = null;

@@ -208,7 +208,7 @@ class ClientHubTest {
     HubSettings base = HubServer.settings();
     HubSettings two = new HubSettings(base.credentials(), base.entitlements(), base.authTimeout(),
         2, base.outbox(), base.slowCloseGrace(), base.journalSize(), base.controlRate(),
-        base.maxMessageBytes(), base.fanoutQueue(), base.batchWindow());
+        base.maxMessageBytes(), base.fanoutQueue(), base.batchWindow(), base.directWrites());
     try (HubServer small = new HubServer(two);
         WsProbe a = WsProbe.connect(small.uri("iex"));
         WsProbe b = WsProbe.connect(small.uri("iex"));

@@ -52,7 +52,7 @@ class FanoutLoadTest {
     HubSettings base = HubServer.settings();
     HubSettings settings = new HubSettings(base.credentials(), base.entitlements(),
         base.authTimeout(), 2000, new ClientOutbox.Limits(2000, Duration.ofSeconds(30), 64 * 1024),
-        Duration.ofSeconds(20), base.journalSize(), base.controlRate(), base.maxMessageBytes(), base.fanoutQueue(), base.batchWindow());
+        Duration.ofSeconds(20), base.journalSize(), base.controlRate(), base.maxMessageBytes(), base.fanoutQueue(), base.batchWindow(), base.directWrites());
     ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
     HttpClient http = HttpClient.newHttpClient();
     try (HubServer server = new HubServer(settings)) {

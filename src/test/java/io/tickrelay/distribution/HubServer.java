@@ -4,6 +4,7 @@ import io.tickrelay.config.Entitlements;
 import io.tickrelay.delivery.ControlRate;
 import io.tickrelay.config.Credentials;
 import io.tickrelay.delivery.ClientOutbox;
+import io.tickrelay.delivery.DirectWriter;
 import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.protocol.HandshakeCapture;
 import jakarta.websocket.OnClose;
@@ -63,7 +64,8 @@ final class HubServer implements AutoCloseable {
         new ControlRate.Limits(50, 100, 200),
         64 * 1024,
         4096,
-        Duration.ZERO);
+        Duration.ZERO,
+        new DirectWriter.Settings(Duration.ofMillis(50), 16)); // as in production
   }
 
   ClientHub hub() {

@@ -36,7 +36,7 @@ class MalformedFramesTest {
     // the flood guard has its own test; here every frame should reach the parser
     HubSettings lenient = new HubSettings(base.credentials(), base.entitlements(), base.authTimeout(),
         base.maxClients(), base.outbox(), base.slowCloseGrace(), base.journalSize(),
-        new ControlRate.Limits(1e6, 1_000_000, 1_000_000), base.maxMessageBytes(), base.fanoutQueue(), base.batchWindow());
+        new ControlRate.Limits(1e6, 1_000_000, 1_000_000), base.maxMessageBytes(), base.fanoutQueue(), base.batchWindow(), base.directWrites());
     try (HubServer server = new HubServer(lenient);
         WsProbe good = WsProbe.connect(server.uri("iex"));
         WsProbe authed = WsProbe.connect(server.uri("iex"));

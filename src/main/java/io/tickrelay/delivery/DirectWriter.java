@@ -1,0 +1,212 @@
+package io.tickrelay.delivery;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Writes clients' frames with blocking sends from one thread of its own, taking the outboxes that
+ * have something waiting in turn. An asynchronous send in the container costs two thread hand-offs
+ * per frame (Open Liberty queues every one to its selector, which hands it to a worker); a
+ * blocking write on a socket with room in its buffer returns at once on the calling thread, at
+ * about half the CPU per frame (docs/BENCHMARKS.md, fourth run).
+ *
+ * <p>A write blocks only when a client stopped reading and its socket buffer filled. A watchdog
+ * notices a write that has taken longer than {@code blockAfter}, moves that client to asynchronous
+ * sends for good (where the slow-client policy then cuts it off) and hands the queue to a fresh
+ * thread, so the other clients wait at most about {@code blockAfter}. The blocked thread ends when
+ * its write returns or fails. After {@code maxBlocked} such threads at once, every client goes
+ * asynchronous: a flood of stuck clients then costs CPU, never threads.
+ */
+public final class DirectWriter {
+
+  private static final Logger LOG = Logger.getLogger(DirectWriter.class.getName());
+
+  /**
+   * @param blockAfter how long one blocking write may take before its client goes asynchronous
+   * @param maxBlocked threads a blocked write may hold at once before every client goes
+   *     asynchronous
+   */
+  public record Settings(Duration blockAfter, int maxBlocked) {}
+
+  private final ThreadFactory threads;
+  private final LongSupplier nanoTime;
+  private final long blockAfterNanos;
+  private final int maxBlocked;
+  private final ArrayDeque<ClientOutbox> queue = new ArrayDeque<>(); // guarded by this
+  private final long periodNanos;
+  private Worker active; // guarded by this
+  private int blocked; // guarded by this
+  private int started; // guarded by this
+  private boolean stopped; // guarded by this
+  private volatile boolean disabled;
+
+  /**
+   * Starts the writer thread and its watchdog, a thread of its own too: a shared scheduler can be
+   * busy closing the very session whose write blocked.
+   */
+  public DirectWriter(Settings settings, ThreadFactory threads, LongSupplier nanoTime) {
+    this.threads = threads;
+    this.nanoTime = nanoTime;
+    this.blockAfterNanos = settings.blockAfter().toNanos();
+    this.maxBlocked = settings.maxBlocked();
+    this.periodNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), blockAfterNanos / 4);
+    synchronized (this) {
+      active = startWorker();
+    }
+    Thread watchdog = threads.newThread(this::watch);
+    watchdog.setName("tickrelay-writer-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+  }
+
+  /** True once too many writes blocked at once: outboxes then send asynchronously. */
+  boolean disabled() {
+    return disabled;
+  }
+
+  /** An outbox has something to write (it schedules itself once until the writer is done). */
+  void schedule(ClientOutbox outbox) {
+    synchronized (this) {
+      queue.addLast(outbox);
+      if (queue.size() == 1) {
+        notifyAll();
+      }
+    }
+  }
+
+  /** Threads held by a blocked write right now, for status and tests. */
+  public synchronized int blockedWrites() {
+    return blocked;
+  }
+
+  public void stop() {
+    synchronized (this) {
+      stopped = true;
+      queue.clear();
+      notifyAll();
+    }
+  }
+
+  /** The watchdog: replaces a writer stuck in one write longer than {@code blockAfter}. */
+  void check() {
+    Worker worker;
+    synchronized (this) {
+      worker = active;
+    }
+    ClientOutbox stuck = worker.current;
+    long since = worker.since;
+    if (stuck == null || nanoTime.getAsLong() - since < blockAfterNanos || worker.current != stuck) {
+      return;
+    }
+    int nowBlocked;
+    synchronized (this) {
+      if (active != worker || stopped) {
+        return;
+      }
+      nowBlocked = ++blocked;
+      if (nowBlocked > maxBlocked && !disabled) {
+        disabled = true;
+        LOG.warning(
+            nowBlocked + " client writes blocked at once: every client sends asynchronously from now on");
+      }
+      active = startWorker();
+      notifyAll();
+    }
+    stuck.demote();
+    LOG.info(
+        () -> "client " + stuck.id() + ": a write blocked for more than "
+            + Duration.ofNanos(blockAfterNanos) + " (it reads too slowly and its socket buffer"
+            + " filled): its frames go asynchronously from now on");
+  }
+
+  private void watch() {
+    long lastTick = nanoTime.getAsLong();
+    while (!isStopped()) {
+      LockSupport.parkNanos(this, periodNanos); // a periodic check, not waiting for an outcome
+      long now = nanoTime.getAsLong();
+      boolean late = now - lastTick > 2 * periodNanos;
+      lastTick = now;
+      if (late) {
+        continue; // the whole JVM stood still (a GC pause, say), not just one write
+      }
+      try {
+        check();
+      } catch (RuntimeException e) { // a task boundary: the watchdog must keep running
+        LOG.log(Level.WARNING, "write watchdog failed", e);
+      }
+    }
+  }
+
+  private synchronized boolean isStopped() {
+    return stopped;
+  }
+
+  /** Under the lock. */
+  private Worker startWorker() {
+    Worker worker = new Worker();
+    Thread thread = threads.newThread(worker::run);
+    thread.setName("tickrelay-writer-" + ++started);
+    thread.setDaemon(true);
+    thread.start();
+    return worker;
+  }
+
+  /** One writer thread's loop; it ends when it is no longer the active one. */
+  private final class Worker {
+    volatile ClientOutbox current;
+    volatile long since;
+
+    void run() {
+      while (true) {
+        ClientOutbox next;
+        synchronized (DirectWriter.this) {
+          while (active == this && queue.isEmpty() && !stopped) {
+            try {
+              DirectWriter.this.wait();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return;
+            }
+          }
+          if (active != this || stopped) {
+            return;
+          }
+          next = queue.pollFirst();
+        }
+        boolean more = write(next);
+        synchronized (DirectWriter.this) {
+          if (active != this) {
+            blocked--; // replaced while this write blocked; the new writer has the queue
+            if (more) {
+              queue.addLast(next);
+              DirectWriter.this.notifyAll();
+            }
+            return;
+          }
+          if (more) {
+            queue.addLast(next); // to the back: every waiting client gets a turn
+          }
+        }
+      }
+    }
+
+    private boolean write(ClientOutbox outbox) {
+      since = nanoTime.getAsLong();
+      current = outbox;
+      try {
+        return outbox.flush();
+      } catch (RuntimeException e) { // a task boundary: one client must not stop the writer
+        LOG.log(Level.WARNING, "client " + outbox.id() + ": write failed", e);
+        return false;
+      } finally {
+        current = null;
+      }
+    }
+  }
+}
