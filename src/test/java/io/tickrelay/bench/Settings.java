@@ -24,7 +24,7 @@ final class Settings {
   double rate = Double.parseDouble(prop("bench.rate", "2000"));
   boolean msgpack = prop("bench.format", "json").equalsIgnoreCase("msgpack");
   int durationSeconds = Integer.parseInt(prop("bench.duration", "30"));
-  int warmupSeconds = Integer.parseInt(prop("bench.warmup", "5"));
+  int warmupSeconds = Integer.parseInt(prop("bench.warmup", "30"));
   int drainSeconds = Integer.parseInt(prop("bench.drain", "10"));
   int idleClients = Integer.parseInt(prop("bench.idle.clients", "10000"));
   int saturationClients = Integer.parseInt(prop("bench.saturation.clients", "1000"));
