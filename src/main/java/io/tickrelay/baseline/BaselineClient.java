@@ -1,33 +1,54 @@
 package io.tickrelay.baseline;
 
 import jakarta.websocket.Session;
-import java.io.IOException;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One baseline client: each upstream frame is written to it with a blocking send on the upstream
- * read thread, with no queue and no hand-off, the cheapest forwarding the container offers (a
- * blocking write costs about half the CPU of an asynchronous send on Open Liberty, which queues
- * every one to its selector; docs/BENCHMARKS.md, fourth run). A client that stops reading stalls
- * them all: acceptable for a baseline, which has no slow-client policy by design.
+ * One baseline client: an unbounded queue and one asynchronous send in flight, the least a
+ * container needs (concurrent async sends on one session are not allowed everywhere). Blocking
+ * sends straight from the upstream thread would cost less CPU per frame, but on Open Liberty a
+ * blocking write whose client disconnected while its socket buffer was full never returns (seen in
+ * the fourth run: the upstream thread waited in the TCP channel's SimpleSync for good and the
+ * baseline delivered nothing from then on), so the baseline stays asynchronous.
  */
 final class BaselineClient {
 
   private final Session session;
-  private volatile boolean broken;
+  private final Queue<String> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean sending = new AtomicBoolean();
 
   BaselineClient(Session session) {
     this.session = session;
   }
 
-  /** Called only from the one upstream session's read thread. */
   void send(String frame) {
-    if (broken) {
+    queue.add(frame);
+    pump();
+  }
+
+  private void pump() {
+    while (!queue.isEmpty() && sending.compareAndSet(false, true)) {
+      String next = queue.poll();
+      if (next == null) {
+        sending.set(false);
+        continue;
+      }
+      try {
+        session.getAsyncRemote().sendText(next, result -> {
+          sending.set(false);
+          if (result.isOK()) {
+            pump();
+          } else {
+            queue.clear();
+          }
+        });
+      } catch (RuntimeException e) { // the session closed under us: drop what waits
+        queue.clear();
+        sending.set(false);
+      }
       return;
-    }
-    try {
-      session.getBasicRemote().sendText(frame);
-    } catch (IOException | IllegalStateException e) { // closed under us: stop writing to it
-      broken = true;
     }
   }
 }
