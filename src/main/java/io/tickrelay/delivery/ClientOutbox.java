@@ -375,6 +375,11 @@ public final class ClientOutbox {
     return direct;
   }
 
+  /** Whether the client's connection is still open. */
+  boolean open() {
+    return sink.open();
+  }
+
   /** For log lines: which client this is. */
   String id() {
     return sink.id();

@@ -2,6 +2,8 @@ package io.tickrelay.delivery;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -39,6 +41,7 @@ public final class DirectWriter {
   private final long blockAfterNanos;
   private final int maxBlocked;
   private final ArrayDeque<ClientOutbox> queue = new ArrayDeque<>(); // guarded by this
+  private final List<Worker> stuck = new ArrayList<>(); // replaced while blocked; guarded by this
   private final long periodNanos;
   private Worker active; // guarded by this
   private int blocked; // guarded by this
@@ -110,6 +113,7 @@ public final class DirectWriter {
         return;
       }
       nowBlocked = ++blocked;
+      this.stuck.add(worker);
       if (nowBlocked > maxBlocked && !disabled) {
         disabled = true;
         LOG.warning(
@@ -137,8 +141,30 @@ public final class DirectWriter {
       }
       try {
         check();
+        nudgeAbandoned();
       } catch (RuntimeException e) { // a task boundary: the watchdog must keep running
         LOG.log(Level.WARNING, "write watchdog failed", e);
+      }
+    }
+  }
+
+  /**
+   * A blocked write whose client has gone: Liberty's blocking write waits in its TCP channel for
+   * the socket to drain and is not woken when the peer disconnects (a thread dump of the fourth
+   * run). An interrupt ends that wait, and the write it retries then fails on the closed socket.
+   */
+  private void nudgeAbandoned() {
+    List<Worker> blockedNow;
+    synchronized (this) {
+      if (stuck.isEmpty()) {
+        return;
+      }
+      blockedNow = List.copyOf(stuck);
+    }
+    for (Worker worker : blockedNow) {
+      ClientOutbox outbox = worker.current;
+      if (outbox != null && !outbox.open()) {
+        worker.thread.interrupt();
       }
     }
   }
@@ -150,15 +176,16 @@ public final class DirectWriter {
   /** Under the lock. */
   private Worker startWorker() {
     Worker worker = new Worker();
-    Thread thread = threads.newThread(worker::run);
-    thread.setName("tickrelay-writer-" + ++started);
-    thread.setDaemon(true);
-    thread.start();
+    worker.thread = threads.newThread(worker::run);
+    worker.thread.setName("tickrelay-writer-" + ++started);
+    worker.thread.setDaemon(true);
+    worker.thread.start();
     return worker;
   }
 
   /** One writer thread's loop; it ends when it is no longer the active one. */
   private final class Worker {
+    Thread thread;
     volatile ClientOutbox current;
     volatile long since;
 
@@ -183,6 +210,8 @@ public final class DirectWriter {
         synchronized (DirectWriter.this) {
           if (active != this) {
             blocked--; // replaced while this write blocked; the new writer has the queue
+            stuck.remove(this);
+            Thread.interrupted(); // a nudge that came too late is not for the next owner
             if (more) {
               queue.addLast(next);
               DirectWriter.this.notifyAll();

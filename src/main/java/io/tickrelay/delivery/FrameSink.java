@@ -20,6 +20,11 @@ public interface FrameSink {
 
   void close(CloseReason reason);
 
+  /** Whether the connection is still open (the peer may have gone while a write waited). */
+  default boolean open() {
+    return true;
+  }
+
   /** For log lines: which client this is. */
   String id();
 }

@@ -68,6 +68,11 @@ public final class SessionSink implements FrameSink {
   }
 
   @Override
+  public boolean open() {
+    return session.isOpen();
+  }
+
+  @Override
   public String id() {
     return session.getId();
   }

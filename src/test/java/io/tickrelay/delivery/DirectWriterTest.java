@@ -35,6 +35,7 @@ class DirectWriterTest {
     volatile CountDownLatch held = new CountDownLatch(0);
     volatile CloseReason closed;
     volatile boolean failWrites;
+    volatile boolean open = true;
 
     Sink(String id) {
       this.id = id;
@@ -66,6 +67,11 @@ class DirectWriterTest {
     @Override
     public void close(CloseReason reason) {
       closed = reason;
+    }
+
+    @Override
+    public boolean open() {
+      return open;
     }
 
     @Override
@@ -156,6 +162,21 @@ class DirectWriterTest {
     free.data(trade("f2"));
     Await.until("both clients served again", WAIT,
         () -> stuckSink.sentAsync.contains("[s3]") && freeSink.written.contains("[f2]"));
+  }
+
+  @Test
+  void aWriteBlockedForAClientThatLeftIsWokenAndItsThreadEnds() {
+    DirectWriter w = writer(4);
+    Sink goneSink = new Sink("gone");
+    goneSink.held = new CountDownLatch(1); // like Liberty: waits until interrupted
+    ClientOutbox gone = outbox(goneSink, w);
+    gone.data(trade("g1"));
+    Await.until("the write to block and be noticed", WAIT, () -> w.blockedWrites() == 1);
+    assertEquals(1, w.blockedWrites(), "still open: the watchdog leaves the write waiting");
+    goneSink.open = false; // the peer disconnected while the write waited
+    Await.until("the blocked write to be woken and the client closed", WAIT,
+        () -> w.blockedWrites() == 0 && goneSink.closed != null);
+    assertEquals(CloseReason.CloseCodes.CLOSED_ABNORMALLY, goneSink.closed.getCloseCode());
   }
 
   @Test
