@@ -45,6 +45,7 @@ public final class DirectWriter {
   private final long periodNanos;
   private Worker active; // guarded by this
   private int blocked; // guarded by this
+  private long blockedSinceStart; // guarded by this
   private int started; // guarded by this
   private boolean stopped; // guarded by this
   private volatile boolean disabled;
@@ -88,6 +89,11 @@ public final class DirectWriter {
     return blocked;
   }
 
+  /** Clients moved to asynchronous sends by a blocked write, since start. */
+  public synchronized long writesBlocked() {
+    return blockedSinceStart;
+  }
+
   public void stop() {
     synchronized (this) {
       stopped = true;
@@ -113,6 +119,7 @@ public final class DirectWriter {
         return;
       }
       nowBlocked = ++blocked;
+      blockedSinceStart++;
       this.stuck.add(worker);
       if (nowBlocked > maxBlocked && !disabled) {
         disabled = true;

@@ -15,6 +15,9 @@ import java.util.Map;
  * @param dropped waiting messages thrown away when a client was cut off or closed
  * @param slowClientDisconnects clients cut off with {@code 407 slow client}
  * @param floodClosures clients closed for flooding control messages
+ * @param writesBlocked clients moved to asynchronous sends because a blocking write of theirs
+ *     blocked (they read too slowly)
+ * @param blockedWriters writer threads held by such a write right now
  */
 public record ClientFigures(
     int connected,
@@ -26,4 +29,6 @@ public record ClientFigures(
     long conflated,
     long dropped,
     long slowClientDisconnects,
-    long floodClosures) {}
+    long floodClosures,
+    long writesBlocked,
+    int blockedWriters) {}

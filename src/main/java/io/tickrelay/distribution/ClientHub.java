@@ -271,7 +271,9 @@ final class ClientHub {
         delivery.conflatedMessages(),
         delivery.droppedMessages(),
         slowCutOffs.get(),
-        floodClosures.get());
+        floodClosures.get(),
+        writer == null ? 0 : writer.writesBlocked(),
+        writer == null ? 0 : writer.blockedWrites());
   }
 
   long slowCutOffs() {

@@ -50,6 +50,11 @@ public class GatewayMetrics {
         "Clients cut off with 407 slow client since start", ClientFigures::slowClientDisconnects);
     client("tickrelay_clients_flood_closures",
         "Clients closed for flooding control messages since start", ClientFigures::floodClosures);
+    client("tickrelay_clients_writes_blocked",
+        "Clients moved to asynchronous sends by a blocking write that blocked, since start",
+        ClientFigures::writesBlocked);
+    client("tickrelay_clients_blocked_writers",
+        "Writer threads held by a blocked write right now", ClientFigures::blockedWriters);
     upstreams.statuses().forEach(s -> upstream(s.connection(), s.provider(), s.stream()));
   }
 

@@ -152,6 +152,7 @@ class DirectWriterTest {
     assertFalse(stuck.direct(), "the stuck client goes asynchronous");
     assertTrue(free.direct(), "the other one stays on blocking writes");
     assertEquals(1, w.blockedWrites());
+    assertEquals(1, w.writesBlocked());
     assertTrue(stuckSink.written.isEmpty());
 
     stuckSink.held.countDown(); // its socket drains

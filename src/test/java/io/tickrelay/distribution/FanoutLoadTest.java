@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tickrelay.delivery.ClientOutbox;
 import io.tickrelay.marketdata.MarketEvent;
 import io.tickrelay.marketdata.Trade;
+import io.tickrelay.testing.StalledReader;
 import io.tickrelay.testing.Await;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;

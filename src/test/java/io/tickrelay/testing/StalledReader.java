@@ -1,4 +1,4 @@
-package io.tickrelay.distribution;
+package io.tickrelay.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -18,15 +18,15 @@ import java.util.List;
  * lets it: complete the handshake, send a message, and then stop reading altogether, like a
  * consumer that hangs. Later it can read everything that piled up, frame by frame.
  */
-final class StalledReader implements AutoCloseable {
+public final class StalledReader implements AutoCloseable {
 
   /** One server frame: its opcode and payload. */
-  record Frame(int opcode, byte[] payload) {
-    String text() {
+  public record Frame(int opcode, byte[] payload) {
+    public String text() {
       return new String(payload, StandardCharsets.UTF_8);
     }
 
-    int closeCode() {
+    public int closeCode() {
       return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : -1;
     }
   }
@@ -35,7 +35,7 @@ final class StalledReader implements AutoCloseable {
   private final DataInputStream in;
   private final OutputStream out;
 
-  StalledReader(int port, String path, String key, String secret) throws IOException {
+  public StalledReader(int port, String path, String key, String secret) throws IOException {
     socket.setReceiveBufferSize(4096); // small, so the server's sends back up quickly
     socket.connect(new java.net.InetSocketAddress("localhost", port), 5000);
     out = socket.getOutputStream();
@@ -55,7 +55,7 @@ final class StalledReader implements AutoCloseable {
   }
 
   /** Sends a masked text frame (clients must mask, RFC 6455 §5.3). */
-  void sendText(String text) throws IOException {
+  public void sendText(String text) throws IOException {
     byte[] payload = text.getBytes(StandardCharsets.UTF_8);
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
     frame.write(0x81);
@@ -76,7 +76,7 @@ final class StalledReader implements AutoCloseable {
   }
 
   /** Reads every frame until the server's close frame, the end of the stream, or a quiet spell. */
-  List<Frame> readAll(Duration quiet) throws IOException {
+  public List<Frame> readAll(Duration quiet) throws IOException {
     socket.setReceiveBufferSize(1 << 20);
     socket.setSoTimeout((int) quiet.toMillis());
     List<Frame> frames = new ArrayList<>();
