@@ -108,9 +108,11 @@ public final class DirectWriter {
     synchronized (this) {
       worker = active;
     }
-    ClientOutbox stuck = worker.current;
+    ClientOutbox blockedOutbox = worker.current;
     long since = worker.since;
-    if (stuck == null || nanoTime.getAsLong() - since < blockAfterNanos || worker.current != stuck) {
+    if (blockedOutbox == null
+        || nanoTime.getAsLong() - since < blockAfterNanos
+        || worker.current != blockedOutbox) {
       return;
     }
     int nowBlocked;
@@ -120,7 +122,7 @@ public final class DirectWriter {
       }
       nowBlocked = ++blocked;
       blockedSinceStart++;
-      this.stuck.add(worker);
+      stuck.add(worker);
       if (nowBlocked > maxBlocked && !disabled) {
         disabled = true;
         LOG.warning(
@@ -129,9 +131,9 @@ public final class DirectWriter {
       active = startWorker();
       notifyAll();
     }
-    stuck.demote();
+    blockedOutbox.demote();
     LOG.info(
-        () -> "client " + stuck.id() + ": a write blocked for more than "
+        () -> "client " + blockedOutbox.id() + ": a write blocked for more than "
             + Duration.ofNanos(blockAfterNanos) + " (it reads too slowly and its socket buffer"
             + " filled): its frames go asynchronously from now on");
   }
