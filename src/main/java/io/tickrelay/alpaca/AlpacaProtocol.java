@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import java.util.logging.Logger;
 
 /**
  * Alpaca's market-data stream (upstream-protocols.md §1.3): JSON text frames, a {@code connected}
@@ -29,6 +30,7 @@ import java.util.function.UnaryOperator;
  */
 public final class AlpacaProtocol implements UpstreamProtocol {
 
+  private static final Logger LOG = Logger.getLogger(AlpacaProtocol.class.getName());
   private static final JsonCodec JSON = (JsonCodec) WireFormat.JSON.codec();
   static final String CONNECTED = "connected";
   static final String AUTHENTICATED = "authenticated";
@@ -110,7 +112,9 @@ public final class AlpacaProtocol implements UpstreamProtocol {
         items.add(new Inbound.ProviderError(failure.code(), failure.msg()));
       } else if (message instanceof ServerMessage.SubscriptionState ack) {
         items.add(new Inbound.Ack(null, ack.interest()));
-      } // Unmodelled types (statuses, lulds...) are not forwarded yet
+      } else if (message instanceof ServerMessage.Malformed malformed) {
+        LOG.fine(() -> stream + ": malformed upstream element of type " + malformed.type() + " dropped");
+      }
     }
     return items;
   }

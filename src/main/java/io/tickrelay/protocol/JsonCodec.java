@@ -156,7 +156,15 @@ public final class JsonCodec implements WireCodec {
         return ((JsonString) value).getString();
       case NUMBER:
         JsonNumber number = (JsonNumber) value;
-        return number.isIntegral() ? (Object) number.longValue() : (Object) number.doubleValue();
+        if (!number.isIntegral()) {
+          return number.doubleValue();
+        }
+        try {
+          return number.longValueExact();
+        } catch (ArithmeticException beyond64Bits) {
+          // longValue() would keep only the low 64 bits; a relayed message must not be corrupted
+          return number.bigIntegerValue();
+        }
       case TRUE:
         return Boolean.TRUE;
       case FALSE:

@@ -1,5 +1,6 @@
 package io.tickrelay.protocol;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
@@ -90,6 +91,30 @@ final class JsonWriter implements MessageWriter {
     beforeValue();
     // Instant.toString is RFC 3339 in UTC with only as many fraction digits as needed, as Alpaca sends.
     out.append('"').append(value).append('"');
+  }
+
+  @Override
+  public void timestamp(Instant value, String asSent) {
+    string(asSent);
+  }
+
+  @Override
+  public void nil() {
+    beforeValue();
+    out.append("null");
+  }
+
+  @Override
+  public void decimal(double value) {
+    beforeValue();
+    // Double.toString keeps a fraction or an exponent, both valid JSON; JSON has no NaN
+    out.append(Double.isFinite(value) ? Double.toString(value) : "0");
+  }
+
+  @Override
+  public void bigInteger(BigInteger value) {
+    beforeValue();
+    out.append(value);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.tickrelay.protocol;
 
+import java.math.BigInteger;
 import java.time.Instant;
 
 /** The few primitives Alpaca messages are made of, written in one wire format. */
@@ -24,6 +25,24 @@ interface MessageWriter {
   void bool(boolean value);
 
   void timestamp(Instant value);
+
+  /**
+   * A timestamp that arrived as the RFC-3339 text {@code asSent}: JSON keeps the text as it was,
+   * msgpack writes the timestamp extension, as Alpaca does in each format (upstream-protocols.md §1.2).
+   */
+  default void timestamp(Instant value, String asSent) {
+    timestamp(value);
+  }
+
+  void nil();
+
+  /** A number that was sent with a fraction or exponent: stays one in JSON ({@code 100.0}). */
+  default void decimal(double value) {
+    number(value);
+  }
+
+  /** An integer beyond 64 bits signed: exact in JSON, uint64 or else float64 in msgpack. */
+  void bigInteger(BigInteger value);
 
   /** A value given as well-formed JSON text (a published payload): as-is in JSON, converted in msgpack. */
   void json(String json);

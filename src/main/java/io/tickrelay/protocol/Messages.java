@@ -4,6 +4,7 @@ import io.tickrelay.marketdata.Bar;
 import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketEvent;
+import io.tickrelay.marketdata.PassThrough;
 import io.tickrelay.marketdata.Published;
 import io.tickrelay.marketdata.Quote;
 import io.tickrelay.marketdata.Trade;
@@ -37,7 +38,7 @@ final class Messages {
    * {@code x-seq}, last so that {@code T} stays first (docs/PROTOCOL.md, extensions).
    */
   static void writeEvent(MessageWriter w, MarketEvent event, long seq) {
-    if (CryptoMessages.writeEvent(w, event, seq)) {
+    if (CryptoMessages.writeEvent(w, event, seq) || StockMessages.writeEvent(w, event, seq)) {
       return;
     }
     int extra = seq >= 0 ? 1 : 0;
@@ -86,6 +87,8 @@ final class Messages {
         w.endMap();
     } else if (event instanceof Published p) {
         PublishedMessages.write(w, p, seq);
+    } else if (event instanceof PassThrough p) {
+        PassThroughMessages.write(w, p, seq);
     }
   }
 
@@ -317,27 +320,27 @@ final class Messages {
         default:
           break;
       }
-      if (assetClass == AssetClass.CRYPTO) {
-        MarketEvent event = CryptoMessages.readEvent(type, m);
-        return event == null ? new ServerMessage.Unmodelled(type) : new ServerMessage.Data(event);
-      }
-      return switch (type) {
-        case "t" -> new ServerMessage.Data(
-            new Trade(str(m, "S"), lng(m, "i"), str(m, "x"), dbl(m, "p"), lng(m, "s"),
-                TreeValues.instant(m.get("t")), strs(m, "c"), str(m, "z")));
-        case "q" -> new ServerMessage.Data(
-            new Quote(str(m, "S"), str(m, "bx"), dbl(m, "bp"), lng(m, "bs"), str(m, "ax"),
-                dbl(m, "ap"), lng(m, "as"), TreeValues.instant(m.get("t")), strs(m, "c"),
-                str(m, "z")));
-        case "b", "d", "u" -> new ServerMessage.Data(
-            new Bar(barKind(type), str(m, "S"), dbl(m, "o"), dbl(m, "h"), dbl(m, "l"),
-                dbl(m, "c"), lng(m, "v"), lng(m, "n"), dbl(m, "vw"), TreeValues.instant(m.get("t"))));
-        default -> new ServerMessage.Unmodelled(type);
-      };
+      MarketEvent event =
+          assetClass == AssetClass.CRYPTO ? CryptoMessages.readEvent(type, m) : readStockEvent(type, m);
+      // a type the gateway does not model is relayed as it came, so a new Alpaca type keeps working
+      return new ServerMessage.Data(event != null ? event : PassThroughMessages.read(type, m));
     } catch (RuntimeException malformed) {
       // one malformed element must not cost the rest of the frame
-      return new ServerMessage.Unmodelled("malformed " + type);
+      return new ServerMessage.Malformed(type);
     }
+  }
+
+  private static MarketEvent readStockEvent(String type, Map<?, ?> m) {
+    return switch (type) {
+      case "t" -> new Trade(str(m, "S"), lng(m, "i"), str(m, "x"), dbl(m, "p"), lng(m, "s"),
+          TreeValues.instant(m.get("t")), strs(m, "c"), str(m, "z"));
+      case "q" -> new Quote(str(m, "S"), str(m, "bx"), dbl(m, "bp"), lng(m, "bs"), str(m, "ax"),
+          dbl(m, "ap"), lng(m, "as"), TreeValues.instant(m.get("t")), strs(m, "c"), str(m, "z"));
+      case "b", "d", "u" -> new Bar(barKind(type), str(m, "S"), dbl(m, "o"), dbl(m, "h"),
+          dbl(m, "l"), dbl(m, "c"), lng(m, "v"), lng(m, "n"), dbl(m, "vw"),
+          TreeValues.instant(m.get("t")));
+      default -> StockMessages.readEvent(type, m);
+    };
   }
 
   static Bar.Kind barKind(String type) {
@@ -373,7 +376,7 @@ final class Messages {
     return value == null ? 0 : ((Number) value).longValue();
   }
 
-  private static List<String> strs(Map<?, ?> m, String key) {
+  static List<String> strs(Map<?, ?> m, String key) {
     Object value = m.get(key);
     if (value == null) {
       return List.of();

@@ -2,6 +2,7 @@ package io.tickrelay.protocol;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.time.Instant;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
@@ -58,6 +59,20 @@ final class MsgpackWriter implements MessageWriter {
   @Override
   public void timestamp(Instant value) {
     run(() -> packer.packTimestamp(value));
+  }
+
+  @Override
+  public void nil() {
+    run(packer::packNil);
+  }
+
+  @Override
+  public void bigInteger(BigInteger value) {
+    if (value.signum() >= 0 && value.bitLength() <= 64) {
+      run(() -> packer.packBigInteger(value)); // uint64
+    } else {
+      run(() -> packer.packDouble(value.doubleValue())); // as close as msgpack gets
+    }
   }
 
   @Override

@@ -15,9 +15,12 @@ public sealed interface ServerMessage {
   /** {@code {"T":"subscription",...}}: the full subscription state after a change. */
   record SubscriptionState(Interest interest) implements ServerMessage {}
 
-  /** A data message the gateway understands. */
+  /**
+   * A data message: a modelled record, or a {@link io.tickrelay.marketdata.PassThrough} for a type
+   * the gateway does not model.
+   */
   record Data(MarketEvent event) implements ServerMessage {}
 
-  /** A data message of a type the gateway does not model yet; kept so it can be counted. */
-  record Unmodelled(String type) implements ServerMessage {}
+  /** A data message whose fields do not fit its type (a string price, no timestamp); dropped. */
+  record Malformed(String type) implements ServerMessage {}
 }

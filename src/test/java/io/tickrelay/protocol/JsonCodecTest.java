@@ -276,7 +276,7 @@ class JsonCodecTest {
   void malformedElementDoesNotCostTheRestOfTheFrame() throws ProtocolException {
     String frame = "[{\"T\":\"t\",\"S\":\"AAPL\",\"p\":\"cheap\"}," + eventJson(QUOTE) + "]";
     assertEquals(
-        List.of(new ServerMessage.Unmodelled("malformed t"), new ServerMessage.Data(QUOTE)),
+        List.of(new ServerMessage.Malformed("t"), new ServerMessage.Data(QUOTE)),
         codec.decodeServer(bytes(frame)));
   }
 
