@@ -1,11 +1,10 @@
 package io.tickrelay.distribution;
 
-import io.tickrelay.marketdata.CryptoTrade;
-import io.tickrelay.marketdata.OrderBook;
+import io.tickrelay.marketdata.Bar;
+import io.tickrelay.marketdata.CryptoBar;
+import io.tickrelay.marketdata.CryptoQuote;
 import io.tickrelay.marketdata.MarketEvent;
-import io.tickrelay.marketdata.Published;
-import io.tickrelay.marketdata.Trade;
-import io.tickrelay.marketdata.TradeUpdate;
+import io.tickrelay.marketdata.Quote;
 import io.tickrelay.protocol.GatewayMessages;
 import io.tickrelay.protocol.WireFormat;
 
@@ -27,17 +26,17 @@ final class Streamed {
   Streamed(long seq, MarketEvent event) {
     this.seq = seq;
     this.event = event;
-    // trades, order-book changes (a delta replaced by the next would lose its levels), trade
-    // updates and published events are never conflated: each one matters, not only the latest;
+    // only quotes and bars conflate: a newer one says all an older one said. Trades, corrections,
+    // cancels, statuses, LULD bands, imbalances, order-book changes (a delta replaced by the next
+    // would lose its levels), trade updates, published and passed-through events each matter;
     // a bar's kind (minute, daily, updated) is part of its key
     this.key =
-        event instanceof Trade
-                || event instanceof CryptoTrade
-                || event instanceof OrderBook
-                || event instanceof TradeUpdate
-                || event instanceof Published
-            ? null
-            : new ConflationKey(event.getClass(), event.channel(), event.symbol());
+        event instanceof Quote
+                || event instanceof CryptoQuote
+                || event instanceof Bar
+                || event instanceof CryptoBar
+            ? new ConflationKey(event.getClass(), event.channel(), event.symbol())
+            : null;
     java.time.Instant t = event.timestamp();
     this.eventNanos = t == null ? 0 : t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }

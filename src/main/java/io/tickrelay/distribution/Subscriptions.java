@@ -3,6 +3,7 @@ package io.tickrelay.distribution;
 import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.Interest;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -61,8 +62,15 @@ final class Subscriptions {
     return new DemandChanged(stream, Interest.of(demandAdded), Interest.of(demandRemoved));
   }
 
-  /** The clients an event on (channel, symbol) goes to: exact subscribers and wildcard ones. */
+  /**
+   * The clients an event on (channel, symbol) goes to: exact subscribers and wildcard ones. A null
+   * channel (a {@link io.tickrelay.marketdata.PassThrough}) means every channel; an empty symbol
+   * then means every subscriber. A client may be in several of the sets.
+   */
   List<Set<ClientSession>> subscribers(Channel channel, String symbol) {
+    if (channel == null) {
+      return onAnyChannel(symbol);
+    }
     Map<String, Set<ClientSession>> bySymbol = index.get(channel);
     Set<ClientSession> exact = bySymbol.get(symbol);
     Set<ClientSession> wildcard = bySymbol.get(Interest.WILDCARD);
@@ -70,6 +78,25 @@ final class Subscriptions {
       return exact == null ? List.of() : List.of(exact);
     }
     return exact == null ? List.of(wildcard) : List.of(exact, wildcard);
+  }
+
+  private List<Set<ClientSession>> onAnyChannel(String symbol) {
+    List<Set<ClientSession>> found = new ArrayList<>();
+    for (Map<String, Set<ClientSession>> bySymbol : index.values()) {
+      if (symbol.isEmpty()) {
+        found.addAll(bySymbol.values());
+        continue;
+      }
+      Set<ClientSession> exact = bySymbol.get(symbol);
+      Set<ClientSession> wildcard = bySymbol.get(Interest.WILDCARD);
+      if (exact != null) {
+        found.add(exact);
+      }
+      if (wildcard != null) {
+        found.add(wildcard);
+      }
+    }
+    return found;
   }
 
   /** The union of every client's subscriptions. */

@@ -61,8 +61,15 @@ public final class Interest {
     return symbols.values().stream().mapToInt(Set::size).sum();
   }
 
-  /** Whether an event for {@code symbol} on {@code channel} matches, wildcard included. */
+  /**
+   * Whether an event for {@code symbol} on {@code channel} matches, wildcard included. A null
+   * channel (a {@link PassThrough}) matches the symbol on any channel, and an empty symbol then
+   * matches any subscription at all.
+   */
   public boolean matches(Channel channel, String symbol) {
+    if (channel == null) {
+      return symbols.keySet().stream().anyMatch(c -> symbol.isEmpty() || matches(c, symbol));
+    }
     SortedSet<String> set = symbols.get(channel);
     return set != null && (set.contains(symbol) || set.contains(WILDCARD));
   }

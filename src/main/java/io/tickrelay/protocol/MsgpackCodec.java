@@ -137,6 +137,11 @@ public final class MsgpackCodec implements WireCodec {
       case STRING:
         return in.unpackString();
       case INTEGER:
+        if (format == MessageFormat.UINT64) {
+          // above 2^63 - 1 unpackLong would throw: keep every digit for a passed-through message
+          java.math.BigInteger big = in.unpackBigInteger();
+          return big.bitLength() <= 63 ? (Object) big.longValue() : big;
+        }
         return in.unpackLong();
       case FLOAT:
         return in.unpackDouble();
