@@ -38,7 +38,8 @@ import java.util.logging.Logger;
  * Everything the simulator does, as Alpaca does it where a client can tell
  * (upstream-protocols.md §1.3-1.10): {@code connected} on open, auth by message or headers within
  * the auth window, 402/403/404/406/409, full subscription state after every change, and batched
- * trades, quotes and bars in JSON or msgpack. It serves the stock feeds ({@code /v2/{feed}}) and
+ * trades, quotes and bars in JSON or msgpack, with now and then a halt and resumption, LULD bands,
+ * imbalances, corrections and cancel/errors ({@link SimulatedIncidents}). It serves the stock feeds ({@code /v2/{feed}}) and
  * the crypto locations ({@code /v1beta3/crypto/{loc}}: crypto records and acknowledgement, order
  * books as a reset then deltas, 410 for stock-only channels). Independent of any container, so the
  * WAR's endpoint and the tests' in-process fake share it.
@@ -53,6 +54,7 @@ public final class AlpacaSimulator {
   private final Clock clock;
   private final SimulatedMarket market;
   private final SimulatedCrypto crypto;
+  private final SimulatedIncidents incidents;
   private final Map<String, Peer> peers = new ConcurrentHashMap<>();
   private final Map<String, Integer> peakConnections = new ConcurrentHashMap<>();
   private final List<ScheduledFuture<?>> loops = new ArrayList<>();
@@ -67,6 +69,7 @@ public final class AlpacaSimulator {
     this.clock = clock;
     this.market = new SimulatedMarket(seed);
     this.crypto = new SimulatedCrypto(seed);
+    this.incidents = new SimulatedIncidents(seed);
   }
 
   /** Starts the price loop and the bar clock. */
@@ -105,6 +108,27 @@ public final class AlpacaSimulator {
     for (Peer peer : peers.values()) {
       if (peer.key != null) {
         peer.send(peer.codec.error(error));
+      }
+    }
+  }
+
+  /**
+   * Test injection: sends these events to the sessions subscribed to them, as the market would
+   * (every type, a {@link io.tickrelay.marketdata.PassThrough} of a type Alpaca may add one day).
+   */
+  public void send(List<MarketEvent> events) {
+    deliver(events);
+  }
+
+  /**
+   * Test injection: one frame exactly as given (a malformed element, a type nobody models) to
+   * every authenticated JSON session of a stock feed, whatever it subscribed.
+   */
+  public void sendRaw(String jsonFrame) {
+    for (Peer peer : peers.values()) {
+      if (peer.key != null && peer.assetClass == AssetClass.STOCKS
+          && peer.codec.format() == WireFormat.JSON) {
+        peer.send(jsonFrame.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
     }
   }
@@ -289,7 +313,10 @@ public final class AlpacaSimulator {
       wanted.values().forEach(all::addAll);
       if (!all.isEmpty()) {
         Instant now = clock.instant();
-        List<MarketEvent> events = new ArrayList<>(market.tick(all, now));
+        Set<String> trading = new LinkedHashSet<>(all);
+        trading.removeIf(incidents::halted);
+        List<MarketEvent> events = new ArrayList<>(market.tick(trading, now));
+        events.addAll(incidents.after(all, events, now));
         events.addAll(crypto.tick(all, now));
         deliver(events);
       }

@@ -1,6 +1,7 @@
 package io.tickrelay.testing;
 
 import io.tickrelay.config.Credential;
+import io.tickrelay.marketdata.MarketEvent;
 import io.tickrelay.protocol.HandshakeCapture;
 import io.tickrelay.simulator.AlpacaSimulator;
 import io.tickrelay.simulator.SimulatorSettings;
@@ -13,6 +14,7 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -84,6 +86,20 @@ public final class FakeAlpaca implements AutoCloseable {
   /** The base URL as seen through a relay listening on {@code port} (see {@link TcpProxy}). */
   public URI baseUrlVia(int port) {
     return URI.create("ws://localhost:" + port + "/fake/" + id);
+  }
+
+  /**
+   * Sends events to the sessions subscribed to them, encoded as Alpaca does for each session: every
+   * stock type (statuses, LULDs, imbalances, corrections, cancel/errors) and, as a {@link
+   * io.tickrelay.marketdata.PassThrough}, a type of Alpaca's the gateway does not model.
+   */
+  public void send(MarketEvent... events) {
+    simulator.send(List.of(events));
+  }
+
+  /** One JSON frame exactly as given (malformed elements too) to every authenticated stock session. */
+  public void sendRaw(String jsonFrame) {
+    simulator.sendRaw(jsonFrame);
   }
 
   public AlpacaSimulator simulator() {
