@@ -91,7 +91,9 @@ final class SimulatedIncidents {
       return;
     }
     if (happens(HALT_EVERY, elapsedNanos)) {
-      Duration length = Duration.ofSeconds(10 + random.nextInt(21));
+      // real LULD pauses last minutes; a few seconds here, so that a client waiting for a
+      // symbol's next trade (a test, a demo) is not left waiting long
+      Duration length = Duration.ofSeconds(3 + random.nextInt(6));
       halts.put(symbol, new Halt(now.plus(length.dividedBy(2)), now.plus(length), lastTrade.tape()));
       out.add(utp(lastTrade.tape())
           ? new TradingStatus(symbol, "H", "Trading Halt", "LUDP", "Volatility Trading Pause", now, "C")
