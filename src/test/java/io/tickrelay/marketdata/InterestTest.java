@@ -126,4 +126,16 @@ class InterestTest {
     assertEquals(Set.of("AAPL"), AAPL_TRADES.symbols(Channel.TRADES));
     assertEquals(Set.of("MSFT"), other.symbols(Channel.TRADES));
   }
+
+  /** A PassThrough (no channel) matches its symbol on any channel: publish, resume and the simulator rely on it. */
+  @Test
+  void aNullChannelMatchesTheSymbolOnAnyChannelAndNoSymbolAnySubscription() {
+    Interest quotes = Interest.of(Channel.QUOTES, "NVDA");
+    assertTrue(quotes.matches(null, "NVDA"));
+    assertFalse(quotes.matches(null, "AMD"));
+    assertTrue(Interest.of(Channel.LULDS, "*").matches(null, "AMD"));
+    assertTrue(quotes.matches(null, ""), "no symbol: every client with a subscription");
+    assertFalse(Interest.none().matches(null, ""));
+    assertFalse(Interest.none().matches(null, "NVDA"));
+  }
 }
