@@ -163,4 +163,38 @@ class MessageTypesRoutingTest {
       assertNull(new Streamed(1, event).key(), event.toString());
     }
   }
+
+  @Test
+  void aResumeReplaysStatusesCorrectionsAndPassThroughsOfTheClientsSymbols() throws Exception {
+    String epoch;
+    long lastSeen;
+    try (WsProbe before = subscribed(null)) {
+      before.send("{\"action\":\"x-options\",\"sequence\":true}");
+      String options = before.awaitText("x-options", WAIT);
+      epoch = options.replaceAll(".*\"epoch\":\"([^\"]*)\".*", "$1");
+      before.send("{\"action\":\"subscribe\",\"trades\":[\"TSLA\"],\"statuses\":[\"TSLA\"]}");
+      before.awaitText("subscription", WAIT);
+      publish(ClientHubTest.trade("TSLA", 1, 248));
+      String seen = before.awaitText("\"x-seq\":", WAIT);
+      lastSeen = Long.parseLong(seen.replaceAll(".*\"x-seq\":(\\d+).*", "$1"));
+    }
+    publish(
+        new TradingStatus("TSLA", "H", "Trading Halt", "LUDP", "Volatility Trading Pause", AT, "C"),
+        new TradeCorrection("TSLA", "Q", 1, 248, 100, List.of("@"), 2, 248.01, 100, List.of("@"), AT, "C"),
+        pricing("TSLA"),
+        pricing("AMZN"));
+    try (WsProbe after = subscribed(null)) {
+      after.send("{\"action\":\"x-options\",\"sequence\":true}");
+      after.awaitText("x-options", WAIT);
+      after.send("{\"action\":\"subscribe\",\"trades\":[\"TSLA\"],\"statuses\":[\"TSLA\"]}");
+      after.awaitText("subscription", WAIT);
+      after.send("{\"action\":\"x-resume\",\"epoch\":\"" + epoch + "\",\"seq\":" + lastSeen + "}");
+      String done = after.awaitText("x-resumed", WAIT);
+      assertTrue(done.contains("\"count\":3"), done);
+      String replay = String.join("", after.received());
+      assertTrue(replay.contains("\"T\":\"s\"") && replay.contains("\"T\":\"c\"")
+          && replay.contains("{\"T\":\"p\",\"S\":\"TSLA\""), replay);
+      assertFalse(replay.contains("AMZN"), "only the client's symbols: " + replay);
+    }
+  }
 }
