@@ -284,6 +284,7 @@ public final class UpstreamConnection {
           LOG.info(settings.name() + ": data flows again, escalation cleared");
         }
         figures.consecutiveFailures = 0; // the next failure starts the backoff afresh
+        figures.quickRetried = false;
         figures.escalated = false;
       }
       feed = feed();
@@ -498,11 +499,14 @@ public final class UpstreamConnection {
       if (attempt != generation || state == UpstreamState.STOPPED) {
         return;
       }
+      Instant now = clock.instant();
+      boolean healthy = state == UpstreamState.CONNECTED
+          && Duration.between(since, now).compareTo(settings.quickReconnect().healthyAfter()) >= 0;
       generation++;
       cancelTimers();
       toClose = session;
       session = null;
-      Duration delay = retry.after(row, why, figures, feeds, clock.instant());
+      Duration delay = retry.after(row, why, figures, feeds, now, healthy);
       UpstreamState next = retry.stateAfter(row, delay);
       if (!figures.escalated && figures.consecutiveFailures >= settings.escalateAfter()) {
         figures.escalated = true;

@@ -85,7 +85,8 @@ public class UpstreamConnections {
         UpstreamSettings.SilenceCheck.valueOf(
             config.silenceCheck().trim().toUpperCase(Locale.ROOT).replace('-', '_')),
         config.reprobeInterval(),
-        config.escalateAfter());
+        config.escalateAfter())
+        .withQuickReconnect(new UpstreamSettings.QuickReconnect(config.healthyAfter(), config.quickReconnectJitter()));
   }
 
   /** Client demand of a stream changed: its group subscribes; streams without an upstream ignore it. */

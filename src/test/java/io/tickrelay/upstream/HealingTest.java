@@ -1,0 +1,100 @@
+package io.tickrelay.upstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tickrelay.alpaca.AlpacaProtocol;
+import io.tickrelay.marketdata.MarketDataReceived;
+import io.tickrelay.testing.Await;
+import io.tickrelay.testing.FakeAlpaca;
+import io.tickrelay.testing.VirtualTime;
+import jakarta.websocket.CloseReason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How fast and how truly a connection heals, on a controllable clock against the fake Alpaca over
+ * real sockets: the timers (backoff, pings, silence) run in virtual time, the sockets in real time.
+ */
+class HealingTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Instant MONDAY_NOON_NEW_YORK = Instant.parse("2024-07-22T16:00:00Z");
+
+  private final TyrusTransport transport = new TyrusTransport();
+  private final VirtualTime time = new VirtualTime(MONDAY_NOON_NEW_YORK);
+  private final List<UpstreamStateChanged> changes = new CopyOnWriteArrayList<>();
+  private FakeAlpaca fake;
+  private UpstreamConnection connection;
+
+  @AfterEach
+  void stop() {
+    if (connection != null) {
+      connection.stop();
+    }
+    if (fake != null) {
+      fake.close();
+    }
+    time.close();
+    transport.close();
+  }
+
+  /** The production defaults, pings an hour apart unless a test wants them. */
+  private static UpstreamSettings settings(FakeAlpaca fake, Duration pingInterval) {
+    UpstreamSettings d = UpstreamSettings.defaults("heal", fake.baseUrl(), List.of("iex"), FakeAlpaca.KEY, FakeAlpaca.SECRET);
+    return new UpstreamSettings(d.name(), d.baseUrl(), d.feeds(), d.keyId(), d.secret(), d.authTimeout(),
+        d.backoff(), d.connectionLimitWait(), d.throttledFloor(), pingInterval, d.pongTimeout(),
+        Duration.ofSeconds(60), UpstreamSettings.SilenceCheck.ALWAYS, d.reprobeInterval(), d.escalateAfter());
+  }
+
+  private void start(UpstreamSettings settings) throws Exception {
+    transport.open();
+    connection = new UpstreamConnection(AlpacaProtocol.stocks(), settings, transport, time,
+        new UpstreamListener() {
+          @Override
+          public void stateChanged(UpstreamStateChanged change) {
+            changes.add(change);
+          }
+
+          @Override
+          public void received(MarketDataReceived data) {}
+        }, time);
+    connection.start();
+    time.advance(Duration.ZERO); // the first connect is due at once
+    Await.until("live", WAIT, () -> connection.status().live());
+  }
+
+  /** Drops the upstream session and waits until the connection has scheduled its next attempt. */
+  private Duration dropAndReadDelay() {
+    int before = connection.status().reconnects();
+    fake.simulator().disconnectAll(new CloseReason(CloseReason.CloseCodes.UNEXPECTED_CONDITION, "fault"));
+    Await.until("the drop noticed", WAIT, () -> connection.status().reconnects() > before);
+    UpstreamStatus status = connection.status();
+    return Duration.between(status.since(), status.nextAttemptAt());
+  }
+
+  private void reconnect(Duration after) {
+    time.advance(after);
+    Await.until("live again", WAIT, () -> connection.status().live());
+  }
+
+  @Test
+  void theFirstReconnectAfterAHealthySessionGoesAtOnceThenTheBackoffAsBefore() throws Exception {
+    fake = FakeAlpaca.start();
+    start(settings(fake, Duration.ofHours(1)));
+    time.advance(Duration.ofSeconds(31)); // healthy for longer than healthy-after (30 s)
+
+    Duration first = dropAndReadDelay();
+    assertTrue(first.compareTo(Duration.ofMillis(100)) <= 0, "after a healthy session at once, small jitter: " + first);
+
+    reconnect(first);
+    Duration second = dropAndReadDelay(); // this session lived 0 s: not healthy
+    assertTrue(second.compareTo(Duration.ofMillis(500)) >= 0,
+        "a session that was not healthy for a while waits the initial backoff (1 s, equal jitter): " + second);
+  }
+}
