@@ -64,7 +64,6 @@ public final class UpstreamConnection {
   private ScheduledFuture<?> reprobe;
   private ScheduledFuture<?> aged;
   private Instant pingSentAt;
-  private boolean dataSinceConnect;
   private final HeldSubscriptions held;
 
   public UpstreamConnection(
@@ -278,15 +277,6 @@ public final class UpstreamConnection {
       }
       figures.messagesIn += events.size();
       figures.lastDataAt = clock.instant();
-      if (!dataSinceConnect) {
-        dataSinceConnect = true;
-        if (figures.escalated) {
-          LOG.info(settings.name() + ": data flows again, escalation cleared");
-        }
-        figures.consecutiveFailures = 0; // the next failure starts the backoff afresh
-        figures.quickRetried = false;
-        figures.escalated = false;
-      }
       feed = feed();
     }
     listener.received(new MarketDataReceived(stream, feed, events), batch.identities);
@@ -302,8 +292,15 @@ public final class UpstreamConnection {
       }
       current = session;
       cancel(authDeadline);
-      dataSinceConnect = false;
       figures.lastDataAt = clock.instant();
+      // authenticated: the failure run is over, data or not (a quiet stream, a weekend, the
+      // trading stream may send nothing for hours), so the next failure starts the backoff afresh
+      if (figures.escalated) {
+        LOG.info(settings.name() + ": authenticated again, escalation cleared");
+      }
+      figures.consecutiveFailures = 0;
+      figures.quickRetried = false;
+      figures.escalated = false;
       feeds.live();
       transition(UpstreamState.CONNECTED, "authenticated on feed " + feed());
       restore = held.restore();

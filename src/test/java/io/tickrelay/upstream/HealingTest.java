@@ -97,4 +97,20 @@ class HealingTest {
     assertTrue(second.compareTo(Duration.ofMillis(500)) >= 0,
         "a session that was not healthy for a while waits the initial backoff (1 s, equal jitter): " + second);
   }
+
+  @Test
+  void aQuietStreamThatAuthenticatesAfterEachDropNeverDriftsToLongDelaysOrEscalates() throws Exception {
+    fake = FakeAlpaca.start();
+    start(settings(fake, Duration.ofHours(1))); // no demand: no data ever arrives
+    for (int drop = 1; drop <= 6; drop++) {
+      Duration delay = dropAndReadDelay();
+      assertTrue(delay.compareTo(Duration.ofSeconds(1)) <= 0,
+          "drop " + drop + ": each session authenticated, so the backoff starts afresh: " + delay);
+      reconnect(delay);
+      UpstreamStatus status = connection.status();
+      assertEquals(0, status.consecutiveFailures(), "authenticated: the failure run is over");
+      assertFalse(status.escalated(), "a quiet but authenticating upstream is not escalated");
+    }
+    assertEquals(6, connection.status().reconnects());
+  }
 }
