@@ -64,6 +64,8 @@ public final class UpstreamConnection {
   private ScheduledFuture<?> reprobe;
   private ScheduledFuture<?> aged;
   private Instant pingSentAt;
+  /** Since when the demand holds a steady channel ({@link UpstreamProtocol#steadyChannels()}). */
+  private Instant steadySince = Instant.MIN;
   private final HeldSubscriptions held;
 
   public UpstreamConnection(
@@ -120,7 +122,11 @@ public final class UpstreamConnection {
     synchronized (this) {
       live = state == UpstreamState.CONNECTED ? session : null;
       attempt = generation;
+      boolean watchedBefore = SilenceRule.watches(held.demand(), protocol.steadyChannels());
       requests = held.change(change, live != null);
+      if (!watchedBefore && SilenceRule.watches(held.demand(), protocol.steadyChannels())) {
+        steadySince = clock.instant(); // the silence window counts from when steady data was wanted
+      }
     }
     send(live, attempt, requests);
   }
@@ -403,9 +409,10 @@ public final class UpstreamConnection {
       }
       current = session;
       Instant now = clock.instant();
-      Duration quiet = Duration.between(figures.lastDataAt, now);
+      Instant quietSince = figures.lastDataAt.isAfter(steadySince) ? figures.lastDataAt : steadySince;
+      Duration quiet = Duration.between(quietSince, now);
       if (!settings.silenceWindow().isZero()
-          && !held.demand().isEmpty()
+          && SilenceRule.watches(held.demand(), protocol.steadyChannels())
           && quiet.compareTo(settings.silenceWindow()) > 0
           && SilenceRule.applies(settings.silenceCheck(), now)) {
         stall = "no data for " + quiet.toMillis() + " ms (silence window " + settings.silenceWindow() + ")";
@@ -445,6 +452,11 @@ public final class UpstreamConnection {
       }
     }
     failed(attempt, STALL, "no pong within " + settings.pongTimeout());
+  }
+
+  /** A ping is out and its pong not back yet (a test seam). */
+  synchronized boolean awaitingPong() {
+    return pingSentAt != null;
   }
 
   private synchronized void onPong(int attempt) {

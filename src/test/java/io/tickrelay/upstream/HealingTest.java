@@ -2,10 +2,15 @@ package io.tickrelay.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickrelay.alpaca.AlpacaProtocol;
+import io.tickrelay.marketdata.Channel;
+import io.tickrelay.marketdata.DemandChanged;
+import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketDataReceived;
+import io.tickrelay.marketdata.Streams;
 import io.tickrelay.testing.Await;
 import io.tickrelay.testing.FakeAlpaca;
 import io.tickrelay.testing.VirtualTime;
@@ -112,5 +117,46 @@ class HealingTest {
       assertFalse(status.escalated(), "a quiet but authenticating upstream is not escalated");
     }
     assertEquals(6, connection.status().reconnects());
+  }
+
+  private void want(Interest interest) {
+    connection.demand(new DemandChanged(Streams.STOCKS, interest, Interest.none()));
+  }
+
+  /** Moves virtual time on in ping intervals, letting each ping's real pong come back before the next step. */
+  private void live(Duration span, Duration pingInterval) {
+    for (Duration passed = Duration.ZERO; passed.compareTo(span) < 0; passed = passed.plus(pingInterval)) {
+      time.advance(pingInterval);
+      Await.until("the pong", WAIT, () -> !connection.awaitingPong());
+    }
+  }
+
+  @Test
+  void aQuietStreamStaysConnectedAndUnescalatedForAnHourWhilePingsAreAnswered() throws Exception {
+    fake = FakeAlpaca.start();
+    start(settings(fake, Duration.ofSeconds(10))); // silence window 60 s, applied always
+    want(Interest.of(Channel.STATUSES, "AAPL").plus(Interest.of(Channel.DAILY_BARS, "AAPL")));
+    live(Duration.ofHours(1), Duration.ofSeconds(10));
+    UpstreamStatus status = connection.status();
+    assertEquals(UpstreamState.CONNECTED, status.state(), status.reason());
+    assertEquals(0, status.reconnects(), "sparse channels are quiet, not stalled");
+    assertFalse(status.escalated());
+    assertNotNull(status.pingRoundTrip(), "pings answered all along");
+    assertTrue(changes.stream().noneMatch(c -> c.to() == UpstreamState.BACKING_OFF), changes.toString());
+  }
+
+  @Test
+  void theSilenceWindowOfASteadyChannelCountsFromWhenItWasWanted() throws Exception {
+    fake = FakeAlpaca.start();
+    start(settings(fake, Duration.ofSeconds(10)));
+    want(Interest.of(Channel.STATUSES, "AAPL"));
+    live(Duration.ofMinutes(10), Duration.ofSeconds(10));
+    fake.simulator().faults().mute(true); // sockets open, pongs answered, no data
+    want(Interest.of(Channel.TRADES, "AAPL"));
+    live(Duration.ofSeconds(50), Duration.ofSeconds(10));
+    assertEquals(0, connection.status().reconnects(), "ten quiet minutes on statuses do not count against trades");
+    live(Duration.ofSeconds(20), Duration.ofSeconds(10));
+    assertEquals(1, connection.status().reconnects(), "but trades silent past the window are a stall");
+    assertTrue(changes.stream().anyMatch(c -> c.reason().contains("no data for")), changes.toString());
   }
 }
