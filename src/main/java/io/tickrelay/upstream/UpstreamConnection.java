@@ -39,6 +39,8 @@ public final class UpstreamConnection {
   private static final ErrorStrategies.ErrorStrategy STALL = ErrorStrategies.stall();
 
   private volatile boolean retired;
+  /** A probe of the preferred feed that has not settled yet (see {@link #probe()}). */
+  private volatile boolean probe;
   private final UpstreamProtocol protocol;
   private final UpstreamSettings settings;
   private final Transport transport;
@@ -313,7 +315,7 @@ public final class UpstreamConnection {
       selected = new FeedSelected(protocol.stream(), settings.name(), feed(), feeds.reason(), clock.instant());
       keepalive = tasks.scheduleRepeating(() -> ping(attempt), settings.pingInterval());
       if (feeds.onFallback() && !settings.reprobeInterval().isZero()) {
-        reprobe = tasks.schedule(() -> reprobe(attempt), settings.reprobeInterval());
+        reprobe = tasks.scheduleRepeating(() -> reprobe(attempt), settings.reprobeInterval());
       }
       Duration maxAge = protocol.maxSessionAge();
       if (!maxAge.isZero()) {
@@ -334,6 +336,7 @@ public final class UpstreamConnection {
         return;
       }
     }
+    probe = false; // authenticated and subscribed: from now on an ordinary connection
     listener.settled();
   }
 
@@ -467,23 +470,38 @@ public final class UpstreamConnection {
     }
   }
 
-  /** Live on a fallback feed: close and try the preferred feed again; a 409 brings us straight back. */
+  /**
+   * Live on a fallback feed and a re-probe period passed: the owner probes the preferred feed on a
+   * second connection while this one stays live (Alpaca's SIP and IEX are separate endpoints with
+   * separate connection limits), and switches only once the probe is authenticated and subscribed.
+   */
   private void reprobe(int attempt) {
-    Session toClose;
     synchronized (this) {
-      if (attempt != generation || state != UpstreamState.CONNECTED || !feeds.onFallback()) {
+      if (attempt != generation || state != UpstreamState.CONNECTED || !feeds.onFallback() || retired) {
         return;
       }
-      feeds.startProbe();
-      generation++;
-      cancelTimers();
-      toClose = session;
-      session = null;
-      transition(UpstreamState.DISCONNECTING, "re-probing preferred feed " + feed());
-      transition(UpstreamState.DISCONNECTED, "re-probing preferred feed " + feed());
-      scheduleConnect(Duration.ZERO);
     }
-    closeQuietly(toClose, CloseReason.CloseCodes.NORMAL_CLOSURE, "moving to a better feed");
+    LOG.info(() -> settings.name() + ": re-probe due, probing " + settings.feeds().get(0) + " beside " + feed());
+    listener.reprobeDue();
+  }
+
+  /**
+   * Makes this (not yet started) connection a probe of the preferred feed: it connects there only,
+   * and any failure before it settles stops it and tells the listener instead of reconnecting or
+   * falling back, so the connection it would replace keeps serving.
+   */
+  void probe() {
+    synchronized (this) {
+      feeds.startProbe();
+    }
+    probe = true;
+  }
+
+  /** A probe of the preferred feed failed: this connection stays on its feed, and says why. */
+  void probeFailed(String why) {
+    synchronized (this) {
+      feeds.probeFailed(why);
+    }
   }
 
   private void closed(int attempt, CloseReason closeReason) {
@@ -502,6 +520,12 @@ public final class UpstreamConnection {
     if (retired) {
       LOG.info(() -> settings.name() + ": replaced session ended (" + why + ")");
       stop();
+      return;
+    }
+    if (probe) {
+      LOG.warning(() -> settings.name() + ": probe of " + feed() + " failed (" + why + "); the current feed stays");
+      stop();
+      listener.probeFailed(why);
       return;
     }
     synchronized (this) {

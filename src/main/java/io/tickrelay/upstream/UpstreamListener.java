@@ -26,6 +26,16 @@ public interface UpstreamListener {
   /** The session reached {@link UpstreamProtocol#maxSessionAge()}: it should be replaced. */
   default void sessionAged() {}
 
+  /**
+   * The connection is live on a fallback feed and its re-probe period passed: the owner brings up
+   * a probe of the preferred feed on a second connection ({@link UpstreamConnection#probe()}),
+   * make-before-break. Repeats every period while the connection stays on the fallback.
+   */
+  default void reprobeDue() {}
+
+  /** A probe connection failed before it settled and stopped itself; {@code why} says how. */
+  default void probeFailed(String why) {}
+
   /** The connection went live on a feed. */
   default void feedSelected(FeedSelected selected) {}
 }
