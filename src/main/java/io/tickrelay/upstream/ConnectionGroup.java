@@ -5,6 +5,7 @@ import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.marketdata.MarketEvent;
+import io.tickrelay.marketdata.SubscriptionRefused;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -331,6 +332,11 @@ final class ConnectionGroup {
     @Override
     public void sessionAged() {
       aged(this);
+    }
+
+    @Override
+    public void subscriptionRefused(SubscriptionRefused refused) {
+      downstream.subscriptionRefused(refused);
     }
 
     @Override

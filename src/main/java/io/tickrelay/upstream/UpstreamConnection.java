@@ -5,6 +5,7 @@ import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.marketdata.MarketEvent;
+import io.tickrelay.marketdata.SubscriptionRefused;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
@@ -377,18 +378,23 @@ public final class UpstreamConnection {
     switch (row.reaction()) {
       case CARRY_ON -> LOG.warning(() -> settings.name() + ": " + what + " (connection kept)");
       case ROTATE -> rotateNow(attempt, what);
-      case REJECT_REQUEST, DROP_CHANNEL -> rejected(attempt, row, what, failure.id());
+      case REJECT_REQUEST, DROP_CHANNEL -> rejected(attempt, row, what, failure);
       default -> failed(attempt, row, what);
     }
   }
 
   /** A subscription request was refused (Alpaca 405) or named a channel the feed lacks (410). */
-  private void rejected(int attempt, ErrorStrategies.ErrorStrategy row, String what, Object id) {
+  private void rejected(int attempt, ErrorStrategies.ErrorStrategy row, String what, Inbound.ProviderError failure) {
+    Interest dropped;
     synchronized (this) {
       if (attempt != generation) {
         return;
       }
-      held.refused(row, what, id, clock.instant());
+      dropped = held.refused(row, what, failure.id(), clock.instant());
+    }
+    if (!dropped.isEmpty()) {
+      listener.subscriptionRefused(
+          new SubscriptionRefused(protocol.stream(), dropped, failure.code(), failure.message()));
     }
     settleIfDone(attempt);
   }

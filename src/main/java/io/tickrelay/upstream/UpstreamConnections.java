@@ -5,6 +5,7 @@ import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.marketdata.Streams;
+import io.tickrelay.marketdata.SubscriptionRefused;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -39,6 +40,7 @@ public class UpstreamConnections {
   @Inject Event<MarketDataReceived> marketData;
   @Inject Event<UpstreamStateChanged> stateChanges;
   @Inject Event<FeedSelected> feedSelections;
+  @Inject Event<SubscriptionRefused> refusals;
 
   private final Map<String, ConnectionGroup> groups = new LinkedHashMap<>();
 
@@ -146,6 +148,11 @@ public class UpstreamConnections {
     @Override
     public void feedSelected(FeedSelected selected) {
       feedSelections.fire(selected);
+    }
+
+    @Override
+    public void subscriptionRefused(SubscriptionRefused refused) {
+      refusals.fire(refused);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.tickrelay.upstream;
 
 import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.MarketDataReceived;
+import io.tickrelay.marketdata.SubscriptionRefused;
 import java.util.List;
 
 /** Receives what a connection produces: state changes, market data and lifecycle moments. */
@@ -35,6 +36,12 @@ public interface UpstreamListener {
 
   /** A probe connection failed before it settled and stopped itself; {@code why} says how. */
   default void probeFailed(String why) {}
+
+  /**
+   * The provider refused part of the demand (Alpaca 405); the connection no longer holds it and the
+   * clients that asked for it are to be told.
+   */
+  default void subscriptionRefused(SubscriptionRefused refused) {}
 
   /** The connection went live on a feed. */
   default void feedSelected(FeedSelected selected) {}

@@ -11,6 +11,7 @@ import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.marketdata.Streams;
+import io.tickrelay.marketdata.SubscriptionRefused;
 import io.tickrelay.testing.Await;
 import io.tickrelay.testing.FakeAlpaca;
 import io.tickrelay.testing.VirtualTime;
@@ -34,6 +35,7 @@ class HealingTest {
   private final TyrusTransport transport = new TyrusTransport();
   private final VirtualTime time = new VirtualTime(MONDAY_NOON_NEW_YORK);
   private final List<UpstreamStateChanged> changes = new CopyOnWriteArrayList<>();
+  private final List<SubscriptionRefused> refusals = new CopyOnWriteArrayList<>();
   private FakeAlpaca fake;
   private UpstreamConnection connection;
 
@@ -68,6 +70,11 @@ class HealingTest {
 
           @Override
           public void received(MarketDataReceived data) {}
+
+          @Override
+          public void subscriptionRefused(SubscriptionRefused refused) {
+            refusals.add(refused);
+          }
         }, time);
     connection.start();
     time.advance(Duration.ZERO); // the first connect is due at once
@@ -158,5 +165,31 @@ class HealingTest {
     live(Duration.ofSeconds(20), Duration.ofSeconds(10));
     assertEquals(1, connection.status().reconnects(), "but trades silent past the window are a stall");
     assertTrue(changes.stream().anyMatch(c -> c.reason().contains("no data for")), changes.toString());
+  }
+
+  @Test
+  void symbolsRefusedWith405LeaveTheHeldSetAndTheNextRestoreKeepsEverythingElse() throws Exception {
+    fake = FakeAlpaca.start();
+    start(settings(fake, Duration.ofHours(1)));
+    Interest accepted = Interest.of(Channel.TRADES, "AAPL", "MSFT");
+    want(accepted);
+    Await.until("AAPL and MSFT held upstream", WAIT, () -> fake.simulator().subscriptionsOf(FakeAlpaca.KEY).equals(accepted));
+    fake.simulator().faults().symbolLimit(2); // the plan's cap
+
+    want(Interest.of(Channel.TRADES, "TSLA")); // a subscribe refused: 405
+    Await.until("the refusal of TSLA", WAIT, () -> refusals.size() == 1);
+    assertEquals(new SubscriptionRefused(Streams.STOCKS, Interest.of(Channel.TRADES, "TSLA"), 405,
+        refusals.get(0).reason()), refusals.get(0));
+    assertEquals(accepted, connection.currentDemand(), "the refused symbol left the held set");
+    assertTrue(connection.status().live(), "405 concerns one request, not the connection");
+
+    Duration delay = dropAndReadDelay();
+    want(Interest.of(Channel.TRADES, "NVDA")); // wanted while down: part of the next restore
+    reconnect(delay);
+    Await.until("the refusal of NVDA at restore", WAIT, () -> refusals.size() == 2);
+    assertEquals(Interest.of(Channel.TRADES, "NVDA"), refusals.get(1).interest(),
+        "only what was never accepted is refused, not the whole restore");
+    Await.until("the rest restored", WAIT, () -> fake.simulator().subscriptionsOf(FakeAlpaca.KEY).equals(accepted));
+    assertEquals(accepted, connection.currentDemand());
   }
 }
