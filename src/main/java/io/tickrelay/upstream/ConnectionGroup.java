@@ -136,6 +136,11 @@ final class ConnectionGroup {
     return connections().stream().map(UpstreamConnection::status).toList();
   }
 
+  /** The connections serving the slots, without replacements or probes being brought up. */
+  List<UpstreamStatus> servingStatuses() {
+    return registry.connections().stream().map(UpstreamConnection::status).toList();
+  }
+
   List<UpstreamConnection> connections() {
     List<UpstreamConnection> all = new ArrayList<>(registry.connections());
     synchronized (this) {

@@ -115,10 +115,17 @@ public class UpstreamConnections {
 
   /**
    * True when every held connection of the named streams is authenticated and at least one is
-   * held; {@code *} names every stream.
+   * held; {@code *} names every stream. A replacement or feed probe still coming up beside a
+   * serving connection does not count: the stream is served meanwhile.
    */
   public boolean live(java.util.Set<String> streams) {
-    List<UpstreamStatus> gating = statuses().stream()
+    List<ConnectionGroup> current;
+    synchronized (this) {
+      current = new ArrayList<>(groups.values());
+    }
+    List<UpstreamStatus> serving = new ArrayList<>();
+    current.forEach(group -> serving.addAll(group.servingStatuses()));
+    List<UpstreamStatus> gating = serving.stream()
         .filter(s -> streams.contains("*") || streams.contains(s.stream()))
         .toList();
     return !gating.isEmpty() && gating.stream().allMatch(UpstreamStatus::live);

@@ -114,6 +114,8 @@ class ReprobeTest {
       int refusals = fake.simulator().connectionLimitRefusals();
       Await.until("two probes refused with 406", WAIT, () -> fake.simulator().connectionLimitRefusals() >= refusals + 2);
       tradesFlow("trades on iex while SIP probes fail");
+      assertTrue(group.servingStatuses().stream().allMatch(st -> st.live() && st.feed().equals("iex")),
+          "probes coming and going do not count against the serving connection (readiness)");
       Await.until("back to one connection, on iex", WAIT,
           () -> only() != null && only().live() && only().feed().equals("iex"));
       assertTrue(only().feedReason().contains("406"), only().feedReason());
