@@ -105,7 +105,7 @@ public final class AlpacaProtocol implements UpstreamProtocol {
     List<Inbound> items = new ArrayList<>(messages.size());
     for (ServerMessage message : messages) {
       if (message instanceof ServerMessage.Data data) {
-        items.add(new Inbound.Data(data.event()));
+        items.add(new Inbound.Data(data.event(), null, identity(data.event())));
       } else if (message instanceof ServerMessage.Success success) {
         items.add(new Inbound.AuthProgress(success.msg()));
       } else if (message instanceof ServerMessage.Failure failure) {
@@ -117,6 +117,17 @@ public final class AlpacaProtocol implements UpstreamProtocol {
       }
     }
     return items;
+  }
+
+  /**
+   * A trade's symbol and id, the same for one trade on two sessions (a feed re-probe overlapping
+   * the fallen-back session), so the overlap is delivered once; other events have none.
+   */
+  private static Object identity(io.tickrelay.marketdata.MarketEvent event) {
+    if (event instanceof io.tickrelay.marketdata.Trade trade) {
+      return trade.symbol() + "/" + trade.id();
+    }
+    return null;
   }
 
   /** One request per channel, so that a 405 or 410 reply can be traced to its channel. */

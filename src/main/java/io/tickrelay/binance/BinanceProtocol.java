@@ -244,6 +244,15 @@ public final class BinanceProtocol implements UpstreamProtocol {
     return maxSessionAge;
   }
 
+  /**
+   * Klines flow steadily too: Binance pushes the open candle every 2 s whether or not it traded
+   * (Binance Spot docs, WebSocket Streams, "Kline/Candlestick Streams": update speed 2000 ms).
+   */
+  @Override
+  public java.util.Set<Channel> steadyChannels() {
+    return java.util.EnumSet.of(Channel.TRADES, Channel.QUOTES, Channel.BARS);
+  }
+
   /** One (channel, gateway symbol) pair behind a stream name. */
   private record Pair(Channel channel, String symbol) {}
 

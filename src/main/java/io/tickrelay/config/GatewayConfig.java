@@ -74,6 +74,15 @@ public class GatewayConfig {
   @ConfigProperty(name = "tickrelay.upstream.backoff-max", defaultValue = "PT60S")
   Duration backoffMax;
 
+  /** A session live this long counts as healthy: its first reconnect goes at once. */
+  @Inject
+  @ConfigProperty(name = "tickrelay.upstream.healthy-after", defaultValue = "PT30S")
+  Duration healthyAfter;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.upstream.quick-reconnect-jitter", defaultValue = "PT0.1S")
+  Duration quickReconnectJitter;
+
   @Inject
   @ConfigProperty(name = "tickrelay.upstream.connection-limit-wait", defaultValue = "PT30S")
   Duration connectionLimitWait;
@@ -361,6 +370,14 @@ public class GatewayConfig {
 
   public Duration backoffMax() {
     return backoffMax;
+  }
+
+  public Duration healthyAfter() {
+    return healthyAfter;
+  }
+
+  public Duration quickReconnectJitter() {
+    return quickReconnectJitter;
   }
 
   public Duration connectionLimitWait() {

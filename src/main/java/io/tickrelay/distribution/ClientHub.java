@@ -8,6 +8,7 @@ import io.tickrelay.delivery.FrameSink;
 import io.tickrelay.delivery.SessionSink;
 import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.DemandChanged;
+import io.tickrelay.marketdata.SubscriptionRefused;
 import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketEvent;
@@ -228,6 +229,30 @@ final class ClientHub {
 
   private void fanOut(String stream, List<MarketEvent> events) {
     fanout(stream).publish(events);
+  }
+
+  /**
+   * The upstream refused symbols (Alpaca 405): each client of the stream that asked for some of
+   * them gets the provider's error, loses those symbols and gets its new subscription state; the
+   * others hear nothing.
+   */
+  void subscriptionRefused(SubscriptionRefused refused) {
+    Fanout fanout = fanout(refused.stream());
+    // clients speak Alpaca's protocol: another provider's refusal is told as Alpaca's 405
+    AlpacaError error = AlpacaError.ofCode(refused.code()) != null
+        ? AlpacaError.ofCode(refused.code()) : AlpacaError.SYMBOL_LIMIT_EXCEEDED;
+    for (ClientSession client : sessions.values()) {
+      if (!client.stream().equals(refused.stream())) {
+        continue;
+      }
+      Interest held = client.subscriptions();
+      Interest kept = held.minus(refused.interest());
+      if (!kept.equals(held)) {
+        LOG.info(() -> client.describe() + ": upstream refused " + held.minus(kept) + " (" + refused.code() + ")");
+        client.send(client.codec().error(error));
+        fanout.subscribe(client, kept);
+      }
+    }
   }
 
   void feedSelected(FeedSelected selected) {

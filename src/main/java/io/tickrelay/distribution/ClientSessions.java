@@ -7,6 +7,7 @@ import io.tickrelay.delivery.ClientOutbox;
 import io.tickrelay.delivery.DirectWriter;
 import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.FeedSelected;
+import io.tickrelay.marketdata.SubscriptionRefused;
 import io.tickrelay.marketdata.MarketDataReceived;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -114,6 +115,10 @@ public class ClientSessions {
 
   void onFeedSelected(@Observes FeedSelected selected) {
     hub.feedSelected(selected);
+  }
+
+  void onSubscriptionRefused(@Observes SubscriptionRefused refused) {
+    hub.subscriptionRefused(refused);
   }
 
   @PreDestroy

@@ -20,6 +20,8 @@ final class ConnectionFigures {
   int reconnects;
   int consecutiveFailures;
   boolean escalated;
+  /** The failure run began with a quick retry (see {@link UpstreamSettings.QuickReconnect}). */
+  boolean quickRetried;
   int slowClientDisconnects;
   UpstreamStatus.LastError lastError;
   Instant nextAttemptAt;

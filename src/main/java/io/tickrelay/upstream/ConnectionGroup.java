@@ -5,6 +5,7 @@ import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.marketdata.MarketEvent;
+import io.tickrelay.marketdata.SubscriptionRefused;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +24,9 @@ import java.util.logging.Logger;
  * both once. The old session stays open for {@link #DRAIN} after the swap: frames it had already
  * received when the replacement's subscription was confirmed (events published before the
  * replacement subscribed, which only the old session will ever get) are still read and forwarded,
- * instead of being cut off with the socket (seen: PlannedRotationTest lost trades at the swap). Creation and release go through an {@link UpstreamRegistry}, so concurrent demand
+ * instead of being cut off with the socket (seen: PlannedRotationTest lost trades at the swap). A
+ * connection fallen back to another feed is moved back the same way: a probe of the preferred feed
+ * comes up beside it and takes over once subscribed; a failed probe leaves it serving. Creation and release go through an {@link UpstreamRegistry}, so concurrent demand
  * never produces a second connection for one slot.
  */
 final class ConnectionGroup {
@@ -133,6 +136,11 @@ final class ConnectionGroup {
     return connections().stream().map(UpstreamConnection::status).toList();
   }
 
+  /** The connections serving the slots, without replacements or probes being brought up. */
+  List<UpstreamStatus> servingStatuses() {
+    return registry.connections().stream().map(UpstreamConnection::status).toList();
+  }
+
   List<UpstreamConnection> connections() {
     List<UpstreamConnection> all = new ArrayList<>(registry.connections());
     synchronized (this) {
@@ -176,6 +184,44 @@ final class ConnectionGroup {
     }
     LOG.info(() -> definition.settings().forSlot(old.slot).name() + ": planned rotation, bringing up a replacement");
     replacement.connection.start();
+  }
+
+  /**
+   * The slot's connection is on a fallback feed and its re-probe is due: a probe of the preferred
+   * feed comes up beside it with the slot's demand and replaces it, as in a planned rotation, once
+   * authenticated and subscribed; the overlap is delivered once.
+   */
+  private void reprobe(Member current) {
+    Member probe;
+    synchronized (this) {
+      if (registry.connection(key(current.slot)).orElse(null) != current.connection
+          || rotating.containsKey(current.slot)) {
+        return; // replaced or released meanwhile, or a replacement is already on its way
+      }
+      probe = newMember(current.slot, false);
+      probe.connection.probe();
+      rotating.put(current.slot, probe);
+      overlap.rotationStarted();
+      probe.connection.demand(new DemandChanged(stream(), split.demandOf(current.slot), Interest.none()));
+    }
+    probe.connection.start();
+  }
+
+  /** A probe failed and stopped itself: the slot's connection stays, and is told why. */
+  private void probeFailed(Member probe, String why) {
+    UpstreamConnection current;
+    synchronized (this) {
+      members.remove(probe.connection);
+      if (rotating.get(probe.slot) != probe) {
+        return;
+      }
+      rotating.remove(probe.slot);
+      overlap.rotationEnded();
+      current = registry.connection(key(probe.slot)).orElse(null);
+    }
+    if (current != null) {
+      current.probeFailed(why);
+    }
   }
 
   /** A replacement is live and subscribed: it takes the slot, the old session closes. */
@@ -291,6 +337,21 @@ final class ConnectionGroup {
     @Override
     public void sessionAged() {
       aged(this);
+    }
+
+    @Override
+    public void subscriptionRefused(SubscriptionRefused refused) {
+      downstream.subscriptionRefused(refused);
+    }
+
+    @Override
+    public void reprobeDue() {
+      reprobe(this);
+    }
+
+    @Override
+    public void probeFailed(String why) {
+      ConnectionGroup.this.probeFailed(this, why);
     }
   }
 }

@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * The feed preference chain of one connection: which feed is in use and why, the fall back after
- * a "plan lacks this feed" refusal, and the periodic re-probe of the preferred feed. Guarded by the
- * connection's lock.
+ * a "plan lacks this feed" refusal, and the periodic re-probe of the preferred feed (a probe
+ * connection starts at the preferred feed with {@link #startProbe()}; the fallen-back one hears of
+ * its failure through {@link #probeFailed}). Guarded by the connection's lock.
  */
 final class FeedChain {
 
@@ -48,6 +49,11 @@ final class FeedChain {
     String from = current();
     index = 0;
     reason = "re-probing " + current() + " from " + from;
+  }
+
+  /** A probe of the preferred feed on a second connection failed: this one stays where it is. */
+  void probeFailed(String why) {
+    reason = feeds.get(0) + " re-probe failed (" + why + "), staying on " + current();
   }
 
   /**

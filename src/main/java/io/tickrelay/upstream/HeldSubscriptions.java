@@ -29,6 +29,8 @@ final class HeldSubscriptions {
   private Interest demand = Interest.none();
   /** The demand the connect URL already subscribed (URL-carried streams). */
   private Interest carried = Interest.none();
+  /** What the provider last confirmed holding; restored first, so a refusal of the rest spares it. */
+  private Interest accepted = Interest.none();
   private boolean settled;
 
   HeldSubscriptions(String name, UpstreamProtocol protocol, ConnectionFigures figures, Supplier<String> feed) {
@@ -44,8 +46,10 @@ final class HeldSubscriptions {
 
   /** Remembers a change; returns the frames that make a live session follow it (none when not live). */
   List<Frame> change(DemandChanged change, boolean live) {
-    demand = demand.plus(change.added()).minus(change.removed());
-    return live ? requests(change.added(), change.removed()) : List.of();
+    // what a refusal already dropped is not unsubscribed again when its clients let go of it
+    Interest removed = intersection(change.removed(), demand);
+    demand = demand.plus(change.added()).minus(removed);
+    return live ? requests(change.added(), removed) : List.of();
   }
 
   /** A connect is starting with a URL that subscribes {@code byUrl}. */
@@ -57,12 +61,23 @@ final class HeldSubscriptions {
   List<Frame> restore() {
     inFlight.clear();
     settled = false;
-    return requests(demand.minus(carried), carried.minus(demand));
+    Interest wanted = demand.minus(carried);
+    Interest known = intersection(wanted, accepted);
+    // what the provider accepted before goes first and apart from what it never saw: a request is
+    // refused whole (Alpaca 405), so only the new part can be refused, and only its askers lose it
+    List<Frame> frames = requests(known, carried.minus(demand));
+    frames.addAll(requests(wanted.minus(known), Interest.none()));
+    return frames;
   }
 
   /** A request was accepted; with the provider's full state, the last answer is checked against demand. */
   void acked(Inbound.Ack ack) {
-    inFlight.answered(ack.id());
+    SubscriptionRequest answered = inFlight.answered(ack.id());
+    if (ack.state() != null) {
+      accepted = ack.state();
+    } else if (answered != null) {
+      accepted = accepted.plus(answered.subject());
+    }
     if (inFlight.isEmpty() && ack.state() != null) {
       Interest expected = offered(demand);
       if (!ack.state().equals(expected)) {
@@ -71,8 +86,12 @@ final class HeldSubscriptions {
     }
   }
 
-  /** A request was refused (Alpaca 405) or named a channel the feed lacks (410, dropped there). */
-  void refused(ErrorStrategies.ErrorStrategy row, String what, Object id, Instant at) {
+  /**
+   * A request was refused (Alpaca 405: its symbols leave the demand, so the next restore is not
+   * refused whole; returned, for the clients that asked) or named a channel the feed lacks (410,
+   * dropped there). Returns what left the demand, {@link Interest#none()} if nothing did.
+   */
+  Interest refused(ErrorStrategies.ErrorStrategy row, String what, Object id, Instant at) {
     SubscriptionRequest answered = inFlight.answered(id);
     Interest request = answered == null ? null : answered.subject();
     figures.lastError = new UpstreamStatus.LastError(row.code(), what, row.meaning(), row.remedy(), at);
@@ -82,10 +101,21 @@ final class HeldSubscriptions {
         LOG.warning(name + ": feed " + feed.get() + " does not offer " + channel.wireName()
             + " (" + what + "); no longer requested there");
       }
+    } else if (row.reaction() == FailureReaction.REJECT_REQUEST && request != null && !request.isEmpty()) {
+      Interest dropped = intersection(request, demand);
+      demand = demand.minus(dropped);
+      LOG.warning(name + ": " + what + "; the provider keeps the previous subscriptions, refused and no"
+          + " longer held: " + dropped);
+      return dropped;
     } else {
       LOG.warning(name + ": " + what + "; the provider keeps the previous subscriptions"
           + (request == null ? "" : ", refused: " + request));
     }
+    return Interest.none();
+  }
+
+  private static Interest intersection(Interest a, Interest b) {
+    return a.minus(a.minus(b));
   }
 
   /** True once per session, when every request sent since it went live is answered. */

@@ -5,6 +5,7 @@ import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.marketdata.MarketEvent;
+import io.tickrelay.marketdata.SubscriptionRefused;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
@@ -39,6 +40,8 @@ public final class UpstreamConnection {
   private static final ErrorStrategies.ErrorStrategy STALL = ErrorStrategies.stall();
 
   private volatile boolean retired;
+  /** A probe of the preferred feed that has not settled yet (see {@link #probe()}). */
+  private volatile boolean probe;
   private final UpstreamProtocol protocol;
   private final UpstreamSettings settings;
   private final Transport transport;
@@ -64,7 +67,8 @@ public final class UpstreamConnection {
   private ScheduledFuture<?> reprobe;
   private ScheduledFuture<?> aged;
   private Instant pingSentAt;
-  private boolean dataSinceConnect;
+  /** Since when the demand holds a steady channel ({@link UpstreamProtocol#steadyChannels()}). */
+  private Instant steadySince = Instant.MIN;
   private final HeldSubscriptions held;
 
   public UpstreamConnection(
@@ -121,7 +125,11 @@ public final class UpstreamConnection {
     synchronized (this) {
       live = state == UpstreamState.CONNECTED ? session : null;
       attempt = generation;
+      boolean watchedBefore = SilenceRule.watches(held.demand(), protocol.steadyChannels());
       requests = held.change(change, live != null);
+      if (!watchedBefore && SilenceRule.watches(held.demand(), protocol.steadyChannels())) {
+        steadySince = clock.instant(); // the silence window counts from when steady data was wanted
+      }
     }
     send(live, attempt, requests);
   }
@@ -278,14 +286,6 @@ public final class UpstreamConnection {
       }
       figures.messagesIn += events.size();
       figures.lastDataAt = clock.instant();
-      if (!dataSinceConnect) {
-        dataSinceConnect = true;
-        if (figures.escalated) {
-          LOG.info(settings.name() + ": data flows again, escalation cleared");
-        }
-        figures.consecutiveFailures = 0; // the next failure starts the backoff afresh
-        figures.escalated = false;
-      }
       feed = feed();
     }
     listener.received(new MarketDataReceived(stream, feed, events), batch.identities);
@@ -301,15 +301,22 @@ public final class UpstreamConnection {
       }
       current = session;
       cancel(authDeadline);
-      dataSinceConnect = false;
       figures.lastDataAt = clock.instant();
+      // authenticated: the failure run is over, data or not (a quiet stream, a weekend, the
+      // trading stream may send nothing for hours), so the next failure starts the backoff afresh
+      if (figures.escalated) {
+        LOG.info(settings.name() + ": authenticated again, escalation cleared");
+      }
+      figures.consecutiveFailures = 0;
+      figures.quickRetried = false;
+      figures.escalated = false;
       feeds.live();
       transition(UpstreamState.CONNECTED, "authenticated on feed " + feed());
       restore = held.restore();
       selected = new FeedSelected(protocol.stream(), settings.name(), feed(), feeds.reason(), clock.instant());
       keepalive = tasks.scheduleRepeating(() -> ping(attempt), settings.pingInterval());
       if (feeds.onFallback() && !settings.reprobeInterval().isZero()) {
-        reprobe = tasks.schedule(() -> reprobe(attempt), settings.reprobeInterval());
+        reprobe = tasks.scheduleRepeating(() -> reprobe(attempt), settings.reprobeInterval());
       }
       Duration maxAge = protocol.maxSessionAge();
       if (!maxAge.isZero()) {
@@ -330,6 +337,7 @@ public final class UpstreamConnection {
         return;
       }
     }
+    probe = false; // authenticated and subscribed: from now on an ordinary connection
     listener.settled();
   }
 
@@ -370,18 +378,23 @@ public final class UpstreamConnection {
     switch (row.reaction()) {
       case CARRY_ON -> LOG.warning(() -> settings.name() + ": " + what + " (connection kept)");
       case ROTATE -> rotateNow(attempt, what);
-      case REJECT_REQUEST, DROP_CHANNEL -> rejected(attempt, row, what, failure.id());
+      case REJECT_REQUEST, DROP_CHANNEL -> rejected(attempt, row, what, failure);
       default -> failed(attempt, row, what);
     }
   }
 
   /** A subscription request was refused (Alpaca 405) or named a channel the feed lacks (410). */
-  private void rejected(int attempt, ErrorStrategies.ErrorStrategy row, String what, Object id) {
+  private void rejected(int attempt, ErrorStrategies.ErrorStrategy row, String what, Inbound.ProviderError failure) {
+    Interest dropped;
     synchronized (this) {
       if (attempt != generation) {
         return;
       }
-      held.refused(row, what, id, clock.instant());
+      dropped = held.refused(row, what, failure.id(), clock.instant());
+    }
+    if (!dropped.isEmpty()) {
+      listener.subscriptionRefused(
+          new SubscriptionRefused(protocol.stream(), dropped, failure.code(), failure.message()));
     }
     settleIfDone(attempt);
   }
@@ -405,9 +418,10 @@ public final class UpstreamConnection {
       }
       current = session;
       Instant now = clock.instant();
-      Duration quiet = Duration.between(figures.lastDataAt, now);
+      Instant quietSince = figures.lastDataAt.isAfter(steadySince) ? figures.lastDataAt : steadySince;
+      Duration quiet = Duration.between(quietSince, now);
       if (!settings.silenceWindow().isZero()
-          && !held.demand().isEmpty()
+          && SilenceRule.watches(held.demand(), protocol.steadyChannels())
           && quiet.compareTo(settings.silenceWindow()) > 0
           && SilenceRule.applies(settings.silenceCheck(), now)) {
         stall = "no data for " + quiet.toMillis() + " ms (silence window " + settings.silenceWindow() + ")";
@@ -449,6 +463,11 @@ public final class UpstreamConnection {
     failed(attempt, STALL, "no pong within " + settings.pongTimeout());
   }
 
+  /** A ping is out and its pong not back yet (a test seam). */
+  synchronized boolean awaitingPong() {
+    return pingSentAt != null;
+  }
+
   private synchronized void onPong(int attempt) {
     if (attempt == generation && pingSentAt != null) {
       figures.pingRoundTrip = Duration.between(pingSentAt, clock.instant());
@@ -457,23 +476,38 @@ public final class UpstreamConnection {
     }
   }
 
-  /** Live on a fallback feed: close and try the preferred feed again; a 409 brings us straight back. */
+  /**
+   * Live on a fallback feed and a re-probe period passed: the owner probes the preferred feed on a
+   * second connection while this one stays live (Alpaca's SIP and IEX are separate endpoints with
+   * separate connection limits), and switches only once the probe is authenticated and subscribed.
+   */
   private void reprobe(int attempt) {
-    Session toClose;
     synchronized (this) {
-      if (attempt != generation || state != UpstreamState.CONNECTED || !feeds.onFallback()) {
+      if (attempt != generation || state != UpstreamState.CONNECTED || !feeds.onFallback() || retired) {
         return;
       }
-      feeds.startProbe();
-      generation++;
-      cancelTimers();
-      toClose = session;
-      session = null;
-      transition(UpstreamState.DISCONNECTING, "re-probing preferred feed " + feed());
-      transition(UpstreamState.DISCONNECTED, "re-probing preferred feed " + feed());
-      scheduleConnect(Duration.ZERO);
     }
-    closeQuietly(toClose, CloseReason.CloseCodes.NORMAL_CLOSURE, "moving to a better feed");
+    LOG.info(() -> settings.name() + ": re-probe due, probing " + settings.feeds().get(0) + " beside " + feed());
+    listener.reprobeDue();
+  }
+
+  /**
+   * Makes this (not yet started) connection a probe of the preferred feed: it connects there only,
+   * and any failure before it settles stops it and tells the listener instead of reconnecting or
+   * falling back, so the connection it would replace keeps serving.
+   */
+  void probe() {
+    synchronized (this) {
+      feeds.startProbe();
+    }
+    probe = true;
+  }
+
+  /** A probe of the preferred feed failed: this connection stays on its feed, and says why. */
+  void probeFailed(String why) {
+    synchronized (this) {
+      feeds.probeFailed(why);
+    }
   }
 
   private void closed(int attempt, CloseReason closeReason) {
@@ -494,15 +528,24 @@ public final class UpstreamConnection {
       stop();
       return;
     }
+    if (probe) {
+      LOG.warning(() -> settings.name() + ": probe of " + feed() + " failed (" + why + "); the current feed stays");
+      stop();
+      listener.probeFailed(why);
+      return;
+    }
     synchronized (this) {
       if (attempt != generation || state == UpstreamState.STOPPED) {
         return;
       }
+      Instant now = clock.instant();
+      boolean healthy = state == UpstreamState.CONNECTED
+          && Duration.between(since, now).compareTo(settings.quickReconnect().healthyAfter()) >= 0;
       generation++;
       cancelTimers();
       toClose = session;
       session = null;
-      Duration delay = retry.after(row, why, figures, feeds, clock.instant());
+      Duration delay = retry.after(row, why, figures, feeds, now, healthy);
       UpstreamState next = retry.stateAfter(row, delay);
       if (!figures.escalated && figures.consecutiveFailures >= settings.escalateAfter()) {
         figures.escalated = true;

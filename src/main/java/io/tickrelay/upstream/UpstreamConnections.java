@@ -5,6 +5,7 @@ import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.marketdata.Streams;
+import io.tickrelay.marketdata.SubscriptionRefused;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -39,6 +40,7 @@ public class UpstreamConnections {
   @Inject Event<MarketDataReceived> marketData;
   @Inject Event<UpstreamStateChanged> stateChanges;
   @Inject Event<FeedSelected> feedSelections;
+  @Inject Event<SubscriptionRefused> refusals;
 
   private final Map<String, ConnectionGroup> groups = new LinkedHashMap<>();
 
@@ -85,7 +87,8 @@ public class UpstreamConnections {
         UpstreamSettings.SilenceCheck.valueOf(
             config.silenceCheck().trim().toUpperCase(Locale.ROOT).replace('-', '_')),
         config.reprobeInterval(),
-        config.escalateAfter());
+        config.escalateAfter())
+        .withQuickReconnect(new UpstreamSettings.QuickReconnect(config.healthyAfter(), config.quickReconnectJitter()));
   }
 
   /** Client demand of a stream changed: its group subscribes; streams without an upstream ignore it. */
@@ -112,10 +115,17 @@ public class UpstreamConnections {
 
   /**
    * True when every held connection of the named streams is authenticated and at least one is
-   * held; {@code *} names every stream.
+   * held; {@code *} names every stream. A replacement or feed probe still coming up beside a
+   * serving connection does not count: the stream is served meanwhile.
    */
   public boolean live(java.util.Set<String> streams) {
-    List<UpstreamStatus> gating = statuses().stream()
+    List<ConnectionGroup> current;
+    synchronized (this) {
+      current = new ArrayList<>(groups.values());
+    }
+    List<UpstreamStatus> serving = new ArrayList<>();
+    current.forEach(group -> serving.addAll(group.servingStatuses()));
+    List<UpstreamStatus> gating = serving.stream()
         .filter(s -> streams.contains("*") || streams.contains(s.stream()))
         .toList();
     return !gating.isEmpty() && gating.stream().allMatch(UpstreamStatus::live);
@@ -145,6 +155,11 @@ public class UpstreamConnections {
     @Override
     public void feedSelected(FeedSelected selected) {
       feedSelections.fire(selected);
+    }
+
+    @Override
+    public void subscriptionRefused(SubscriptionRefused refused) {
+      refusals.fire(refused);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.tickrelay.upstream;
 
 import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.MarketDataReceived;
+import io.tickrelay.marketdata.SubscriptionRefused;
 import java.util.List;
 
 /** Receives what a connection produces: state changes, market data and lifecycle moments. */
@@ -25,6 +26,22 @@ public interface UpstreamListener {
 
   /** The session reached {@link UpstreamProtocol#maxSessionAge()}: it should be replaced. */
   default void sessionAged() {}
+
+  /**
+   * The connection is live on a fallback feed and its re-probe period passed: the owner brings up
+   * a probe of the preferred feed on a second connection ({@link UpstreamConnection#probe()}),
+   * make-before-break. Repeats every period while the connection stays on the fallback.
+   */
+  default void reprobeDue() {}
+
+  /** A probe connection failed before it settled and stopped itself; {@code why} says how. */
+  default void probeFailed(String why) {}
+
+  /**
+   * The provider refused part of the demand (Alpaca 405); the connection no longer holds it and the
+   * clients that asked for it are to be told.
+   */
+  default void subscriptionRefused(SubscriptionRefused refused) {}
 
   /** The connection went live on a feed. */
   default void feedSelected(FeedSelected selected) {}

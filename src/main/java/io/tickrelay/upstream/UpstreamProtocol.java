@@ -103,6 +103,16 @@ public interface UpstreamProtocol {
     return Integer.MAX_VALUE;
   }
 
+  /**
+   * The channels that flow steadily while the market is open, so that their silence beyond the
+   * silence window means a stalled connection; a demand holding none of them is never taken for
+   * stalled by silence, only by a missing pong. Trades and quotes by default (see {@link
+   * SilenceRule#STEADY}).
+   */
+  default java.util.Set<io.tickrelay.marketdata.Channel> steadyChannels() {
+    return SilenceRule.STEADY;
+  }
+
   /** Who pings. */
   default KeepaliveMode keepalive() {
     return KeepaliveMode.CLIENT_PINGS;

@@ -26,7 +26,29 @@ public record UpstreamSettings(
     SilenceCheck silenceCheck,
     Duration reprobeInterval,
     int escalateAfter,
-    CredentialSource credentials) {
+    CredentialSource credentials,
+    QuickReconnect quickReconnect) {
+
+  /**
+   * The first reconnect after a session that was live for at least {@code healthyAfter} goes after
+   * a random delay of at most {@code jitter} instead of the initial backoff (a healthy upstream that
+   * dropped once is most likely back at once; the jitter keeps many gateways out of lockstep); the
+   * failures after it back off as usual.
+   */
+  public record QuickReconnect(Duration healthyAfter, Duration jitter) {
+    public static final QuickReconnect DEFAULT = new QuickReconnect(Duration.ofSeconds(30), Duration.ofMillis(100));
+  }
+
+  /** Settings with the default quick reconnect. */
+  public UpstreamSettings(
+      String name, URI baseUrl, List<String> feeds, String keyId, String secret,
+      Duration authTimeout, Backoff backoff, Duration connectionLimitWait, Duration throttledFloor,
+      Duration pingInterval, Duration pongTimeout, Duration silenceWindow, SilenceCheck silenceCheck,
+      Duration reprobeInterval, int escalateAfter, CredentialSource credentials) {
+    this(name, baseUrl, feeds, keyId, secret, authTimeout, backoff, connectionLimitWait,
+        throttledFloor, pingInterval, pongTimeout, silenceWindow, silenceCheck, reprobeInterval,
+        escalateAfter, credentials, QuickReconnect.DEFAULT);
+  }
 
   /**
    * Where each connection attempt takes its key and secret from. Read afresh before every
@@ -62,7 +84,14 @@ public record UpstreamSettings(
   public UpstreamSettings withCredentialSource(CredentialSource source) {
     return new UpstreamSettings(name, baseUrl, feeds, keyId, secret, authTimeout, backoff,
         connectionLimitWait, throttledFloor, pingInterval, pongTimeout, silenceWindow, silenceCheck,
-        reprobeInterval, escalateAfter, source);
+        reprobeInterval, escalateAfter, source, quickReconnect);
+  }
+
+  /** The same settings with another quick reconnect rule. */
+  public UpstreamSettings withQuickReconnect(QuickReconnect quick) {
+    return new UpstreamSettings(name, baseUrl, feeds, keyId, secret, authTimeout, backoff,
+        connectionLimitWait, throttledFloor, pingInterval, pongTimeout, silenceWindow, silenceCheck,
+        reprobeInterval, escalateAfter, credentials, quick);
   }
 
   /**
@@ -73,16 +102,19 @@ public record UpstreamSettings(
   public UpstreamSettings forUpstream(
       String upstreamName, URI upstreamBaseUrl, List<String> upstreamFeeds, String upstreamKeyId,
       String upstreamSecret) {
+    String fixedKey = upstreamKeyId;
+    String fixedSecret = upstreamSecret;
     return new UpstreamSettings(upstreamName, upstreamBaseUrl, upstreamFeeds, upstreamKeyId,
         upstreamSecret, authTimeout, backoff, connectionLimitWait, throttledFloor, pingInterval,
-        pongTimeout, silenceWindow, silenceCheck, reprobeInterval, escalateAfter);
+        pongTimeout, silenceWindow, silenceCheck, reprobeInterval, escalateAfter,
+        () -> new Credentials(fixedKey, fixedSecret), quickReconnect);
   }
 
   /** The same settings with another silence rule (crypto trades around the clock, say). */
   public UpstreamSettings withSilenceCheck(SilenceCheck check) {
     return new UpstreamSettings(name, baseUrl, feeds, keyId, secret, authTimeout, backoff,
         connectionLimitWait, throttledFloor, pingInterval, pongTimeout, silenceWindow, check,
-        reprobeInterval, escalateAfter, credentials);
+        reprobeInterval, escalateAfter, credentials, quickReconnect);
   }
 
   /**
@@ -92,7 +124,7 @@ public record UpstreamSettings(
   public UpstreamSettings forSlot(int slot) {
     return slot == 0 ? this : new UpstreamSettings(name + "#" + (slot + 1), baseUrl, feeds, keyId,
         secret, authTimeout, backoff, connectionLimitWait, throttledFloor, pingInterval, pongTimeout,
-        silenceWindow, silenceCheck, reprobeInterval, escalateAfter, credentials);
+        silenceWindow, silenceCheck, reprobeInterval, escalateAfter, credentials, quickReconnect);
   }
 
   /** When a quiet connection counts as stalled. */
@@ -109,6 +141,9 @@ public record UpstreamSettings(
       String fixedKey = keyId;
       String fixedSecret = secret;
       credentials = () -> new Credentials(fixedKey, fixedSecret);
+    }
+    if (quickReconnect == null) {
+      quickReconnect = QuickReconnect.DEFAULT;
     }
     if (feeds.isEmpty()) {
       throw new IllegalArgumentException("at least one feed is needed");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.Streams;
+import io.tickrelay.marketdata.SubscriptionRefused;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketEvent;
 import io.tickrelay.marketdata.Quote;
@@ -67,6 +68,34 @@ class ClientHubTest {
     long head = server.hub().head(Streams.STOCKS);
     server.hub().publish(Streams.STOCKS, List.of(events));
     Await.until("journaled", WAIT, () -> server.hub().head(Streams.STOCKS) >= head + events.length);
+  }
+
+  @Test
+  void anUpstreamRefusalCostsOnlyTheClientsThatAskedForTheRefusedSymbols() throws Exception {
+    try (WsProbe asker = authenticated("iex");
+        WsProbe other = authenticated("iex")) {
+      other.send("{\"action\":\"subscribe\",\"trades\":[\"AAPL\"]}");
+      other.awaitText("subscription", WAIT);
+      asker.send("{\"action\":\"subscribe\",\"trades\":[\"AAPL\",\"ZZZZ\"],\"quotes\":[\"ZZZZ\"]}");
+      asker.awaitText("subscription", WAIT);
+      asker.clear();
+      int demands = server.demand.size();
+
+      server.hub().subscriptionRefused(new SubscriptionRefused(Streams.STOCKS,
+          Interest.of(Channel.TRADES, "ZZZZ"), 405, "symbol limit exceeded"));
+
+      assertTrue(asker.awaitText("error", WAIT).contains("\"code\":405,\"msg\":\"symbol limit exceeded\""));
+      String state = asker.awaitText("subscription", WAIT);
+      assertTrue(state.contains("\"trades\":[\"AAPL\"]") && state.contains("\"quotes\":[\"ZZZZ\"]"),
+          "only the refused symbols left the asker's set: " + state);
+      Await.until("the refused symbols leave the demand", WAIT, () -> server.demand.size() > demands);
+      assertEquals(Interest.of(Channel.TRADES, "ZZZZ"), server.demand.get(server.demand.size() - 1).removed());
+
+      publish(trade("AAPL", 41, 228.47));
+      assertTrue(other.awaitText("\"T\":\"t\"", WAIT).contains("\"i\":41"), "the other client keeps its data");
+      assertTrue(other.received().stream().noneMatch(f -> f.contains("\"code\":405")), "and hears of no refusal");
+      assertTrue(asker.awaitText("\"T\":\"t\"", WAIT).contains("\"i\":41"), "the asker keeps what was accepted");
+    }
   }
 
   @Test

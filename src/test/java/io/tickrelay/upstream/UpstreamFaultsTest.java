@@ -326,27 +326,6 @@ class UpstreamFaultsTest {
   }
 
   @Test
-  void insufficientSubscriptionFallsBackAndReprobeMovesBackUpKeepingDemand() throws Exception {
-    fake = FakeAlpaca.start();
-    fake.simulator().faults().denyFeeds(Set.of("sip"));
-    UpstreamSettings base = settings(fake.baseUrl(), List.of("sip", "iex"), FakeAlpaca.SECRET);
-    start(new UpstreamSettings(base.name(), base.baseUrl(), base.feeds(), base.keyId(), base.secret(),
-        base.authTimeout(), base.backoff(), base.connectionLimitWait(), base.throttledFloor(),
-        base.pingInterval(), base.pongTimeout(), Duration.ZERO, UpstreamSettings.SilenceCheck.OFF,
-        Duration.ofMillis(500), 3));
-    wantAapl();
-    Await.until("live on iex", WAIT, () -> connection.status().live() && connection.status().feed().equals("iex"));
-    assertTrue(connection.status().feedReason().contains("409"), connection.status().feedReason());
-    Await.until("AAPL on iex", WAIT, () -> data.stream().anyMatch(d -> d.feed().equals("iex")));
-    Await.until("a re-probe refused and back on iex", WAIT,
-        () -> connection.status().feedReason().contains("still refused") && connection.status().live());
-    fake.simulator().faults().denyFeeds(Set.of());
-    Await.until("back on sip", WAIT, () -> connection.status().live() && connection.status().feed().equals("sip"));
-    Await.until("AAPL on sip", WAIT, () -> data.stream().anyMatch(d -> d.feed().equals("sip")));
-    assertEquals(Interest.of(Channel.TRADES, "AAPL"), fake.simulator().subscriptionsOf(FakeAlpaca.KEY));
-  }
-
-  @Test
   void symbolLimitKeepsTheConnectionAndTheChannelTheFeedLacksIsDropped() throws Exception {
     fake = FakeAlpaca.start();
     start(settings(fake.baseUrl(), List.of("test"), FakeAlpaca.SECRET));
