@@ -7,7 +7,10 @@ import io.tickrelay.delivery.ClientOutbox;
 import io.tickrelay.delivery.DirectWriter;
 import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.FeedSelected;
+import io.tickrelay.marketdata.GapClosing;
 import io.tickrelay.marketdata.MarketDataReceived;
+import io.tickrelay.marketdata.UpstreamInterrupted;
+import io.tickrelay.marketdata.UpstreamRestored;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -16,6 +19,7 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.logging.Logger;
@@ -25,7 +29,8 @@ import org.eclipse.microprofile.metrics.Timer;
 
 /**
  * The CDI shell around {@link ClientHub}: builds it from configuration on the managed scheduler,
- * feeds it upstream data and feed changes, and turns its demand into {@link DemandChanged} events.
+ * feeds it upstream data, feed changes and outages, and turns its demand into {@link DemandChanged}
+ * events.
  */
 @ApplicationScoped
 public class ClientSessions {
@@ -35,6 +40,8 @@ public class ClientSessions {
   @Inject GatewayConfig config;
   @Inject Event<DemandChanged> demand;
   @Inject MetricRegistry metrics;
+  /** The backfill's hook when there is one; else closing markers follow at once. */
+  @Inject Instance<GapClosing> gapClosing;
 
   @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
   ManagedScheduledExecutorService scheduler;
@@ -93,7 +100,8 @@ public class ClientSessions {
         config.clientDirectWrites()
             ? new DirectWriter.Settings(
                 config.clientWriteBlockAfter(), config.clientMaxBlockedWrites())
-            : null);
+            : null,
+        config.upstreamLinger());
   }
 
   ClientHub hub() {
@@ -114,6 +122,14 @@ public class ClientSessions {
 
   void onFeedSelected(@Observes FeedSelected selected) {
     hub.feedSelected(selected);
+  }
+
+  void onInterrupted(@Observes UpstreamInterrupted interrupted) {
+    hub.interrupted(interrupted);
+  }
+
+  void onRestored(@Observes UpstreamRestored restored) {
+    hub.restored(restored, gapClosing.isResolvable() ? gapClosing.get() : GapClosing.NONE);
   }
 
   @PreDestroy

@@ -5,6 +5,8 @@ import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.marketdata.Streams;
+import io.tickrelay.marketdata.UpstreamInterrupted;
+import io.tickrelay.marketdata.UpstreamRestored;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -39,6 +41,8 @@ public class UpstreamConnections {
   @Inject Event<MarketDataReceived> marketData;
   @Inject Event<UpstreamStateChanged> stateChanges;
   @Inject Event<FeedSelected> feedSelections;
+  @Inject Event<UpstreamInterrupted> interruptions;
+  @Inject Event<UpstreamRestored> restorations;
 
   private final Map<String, ConnectionGroup> groups = new LinkedHashMap<>();
 
@@ -145,6 +149,16 @@ public class UpstreamConnections {
     @Override
     public void feedSelected(FeedSelected selected) {
       feedSelections.fire(selected);
+    }
+
+    @Override
+    public void interrupted(UpstreamInterrupted interrupted) {
+      interruptions.fire(interrupted);
+    }
+
+    @Override
+    public void restored(UpstreamRestored restored) {
+      restorations.fire(restored);
     }
   }
 }
