@@ -258,24 +258,27 @@ final class ClientHub {
     if (!StreamPath.served(stream)) {
       return;
     }
-    CompletableFuture<Map.Entry<GapClosing.Outcome, String>> done = new CompletableFuture<>();
+    CompletableFuture<Closing> done = new CompletableFuture<>();
     try {
       closing.closing(restored).whenComplete((outcome, failure) -> done.complete(
           failure != null || outcome == null
-              ? Map.entry(GapClosing.Outcome.NOTHING, "backfill failed")
-              : Map.entry(outcome, null)));
+              ? new Closing(GapClosing.Outcome.NOTHING, "backfill failed")
+              : new Closing(outcome, null)));
     } catch (RuntimeException e) {
       LOG.warning(() -> stream + ": gap closing hook failed: " + e);
-      done.complete(Map.entry(GapClosing.Outcome.NOTHING, "backfill failed"));
+      done.complete(new Closing(GapClosing.Outcome.NOTHING, "backfill failed"));
     }
     if (!done.isDone()) {
       scheduler.schedule(
-          () -> done.complete(Map.entry(GapClosing.Outcome.NOTHING, "backfill timed out")),
+          () -> done.complete(new Closing(GapClosing.Outcome.NOTHING, "backfill timed out")),
           GAP_CLOSING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
     done.thenAccept(result -> fanoutThread.offer(stream,
-        () -> fanout(stream).restored(restored, result.getKey(), result.getValue())));
+        () -> fanout(stream).restored(restored, result.outcome(), result.note())));
   }
+
+  /** What the hook said, and a note when it said nothing (failed, timed out). */
+  private record Closing(GapClosing.Outcome outcome, String note) {}
 
   void feedSelected(FeedSelected selected) {
     List<ClientSession> ofStream =
@@ -329,6 +332,11 @@ final class ClientHub {
 
   long floodClosures() {
     return floodClosures.get();
+  }
+
+  /** The name of the stream's numbering, as {@code x-options} gives it. */
+  String epoch(String stream) {
+    return fanout(stream).epoch();
   }
 
   /** The sequence number of the stream's latest event (publishing is asynchronous). */

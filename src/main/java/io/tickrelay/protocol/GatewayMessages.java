@@ -126,12 +126,14 @@ public final class GatewayMessages {
     }
   }
 
-  /** {@code [{"T":"x-gap",...,"x-seq":N}]}: one side of a gap, always sequenced. */
+  /**
+   * {@code {"T":"x-gap",...,"x-seq":N}}: one side of a gap, always sequenced; a data message like
+   * {@link #event}, so without the frame's array, which the outbox adds.
+   */
   public static byte[] gap(WireFormat format, Gap gap, long seq) {
     boolean closed = !gap.open();
     int fields = 6 + (gap.from() != null ? 1 : 0) + (closed ? 5 : 0) + (gap.feed() != null ? 1 : 0);
     MessageWriter w = writer(format);
-    w.arrayHeader(1);
     w.mapHeader(fields);
     w.field("T", "x-gap");
     w.field("state", gap.state());
@@ -157,7 +159,6 @@ public final class GatewayMessages {
     }
     w.integerField("x-seq", seq);
     w.endMap();
-    w.endArray();
     return w.toBytes();
   }
 
