@@ -205,6 +205,11 @@ public class GatewayConfig {
   @ConfigProperty(name = "tickrelay.client.journal-size", defaultValue = "10000")
   int clientJournalSize;
 
+  // upstream subscriptions kept after their last client left (distribution/Fanout)
+  @Inject
+  @ConfigProperty(name = "tickrelay.upstream.linger", defaultValue = "PT60S")
+  Duration upstreamLinger;
+
   @Inject
   @ConfigProperty(name = "tickrelay.client.control-per-second", defaultValue = "10")
   double clientControlPerSecond;
@@ -495,6 +500,10 @@ public class GatewayConfig {
 
   public int clientJournalSize() {
     return clientJournalSize;
+  }
+
+  public Duration upstreamLinger() {
+    return upstreamLinger;
   }
 
   public double clientControlPerSecond() {

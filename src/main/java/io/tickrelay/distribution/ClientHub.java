@@ -10,8 +10,11 @@ import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.SubscriptionRefused;
 import io.tickrelay.marketdata.FeedSelected;
+import io.tickrelay.marketdata.GapClosing;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketEvent;
+import io.tickrelay.marketdata.UpstreamInterrupted;
+import io.tickrelay.marketdata.UpstreamRestored;
 import io.tickrelay.protocol.AlpacaError;
 import io.tickrelay.protocol.ClientMessage;
 import io.tickrelay.protocol.GatewayMessages;
@@ -21,12 +24,15 @@ import io.tickrelay.protocol.WireCodec;
 import io.tickrelay.protocol.WireFormat;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -48,6 +54,9 @@ final class ClientHub {
 
   private static final Logger LOG = Logger.getLogger(ClientHub.class.getName());
   private static final int MAX_FAILED_AUTHS = 3;
+  /** How long an outage's closing marker waits for its backfill at most. */
+  static final Duration GAP_CLOSING_TIMEOUT = Duration.ofMinutes(2);
+
   private static final CloseReason SLOW =
       new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "slow client");
 
@@ -107,10 +116,12 @@ final class ClientHub {
             s,
             settings.journalSize(),
             settings.outbox().maxPending(),
+            settings.upstreamLinger(),
             demand,
             this::cutOffSlow,
             scheduler,
-            nanoTime));
+            nanoTime,
+            Clock.systemUTC()));
   }
 
   /**
@@ -255,6 +266,45 @@ final class ClientHub {
     }
   }
 
+  /** Upstream data of a stream stopped: the open gap marker, after the data that came before. */
+  void interrupted(UpstreamInterrupted interrupted) {
+    String stream = interrupted.stream();
+    if (StreamPath.served(stream)) {
+      fanoutThread.offer(stream, () -> fanout(stream).interrupted(interrupted));
+    }
+  }
+
+  /**
+   * An outage is over: the closed gap marker follows when {@code closing} says what was recovered,
+   * or after {@link #GAP_CLOSING_TIMEOUT} as if nothing was.
+   */
+  void restored(UpstreamRestored restored, GapClosing closing) {
+    String stream = restored.stream();
+    if (!StreamPath.served(stream)) {
+      return;
+    }
+    CompletableFuture<Closing> done = new CompletableFuture<>();
+    try {
+      closing.closing(restored).whenComplete((outcome, failure) -> done.complete(
+          failure != null || outcome == null
+              ? new Closing(GapClosing.Outcome.NOTHING, "backfill failed")
+              : new Closing(outcome, null)));
+    } catch (RuntimeException e) {
+      LOG.warning(() -> stream + ": gap closing hook failed: " + e);
+      done.complete(new Closing(GapClosing.Outcome.NOTHING, "backfill failed"));
+    }
+    if (!done.isDone()) {
+      scheduler.schedule(
+          () -> done.complete(new Closing(GapClosing.Outcome.NOTHING, "backfill timed out")),
+          GAP_CLOSING_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    done.thenAccept(result -> fanoutThread.offer(stream,
+        () -> fanout(stream).restored(restored, result.outcome(), result.note())));
+  }
+
+  /** What the hook said, and a note when it said nothing (failed, timed out). */
+  private record Closing(GapClosing.Outcome outcome, String note) {}
+
   void feedSelected(FeedSelected selected) {
     List<ClientSession> ofStream =
         sessions.values().stream().filter(c -> c.stream().equals(selected.stream())).toList();
@@ -307,6 +357,11 @@ final class ClientHub {
 
   long floodClosures() {
     return floodClosures.get();
+  }
+
+  /** The name of the stream's numbering, as {@code x-options} gives it. */
+  String epoch(String stream) {
+    return fanout(stream).epoch();
   }
 
   /** The sequence number of the stream's latest event (publishing is asynchronous). */

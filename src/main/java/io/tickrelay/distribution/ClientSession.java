@@ -13,8 +13,8 @@ import java.util.concurrent.ScheduledFuture;
 
 /**
  * One connected client: its path (stream and feed), wire format, credential once authenticated, subscriptions,
- * opt-in extensions and outbox. Subscriptions, options and the rate cap are guarded by the
- * fan-out lock, so they change in step with the index the fan-out reads.
+ * opt-in extensions and outbox. Subscriptions, options, the rate cap and the resume bookkeeping are
+ * guarded by the fan-out lock, so they change in step with the index the fan-out reads.
  */
 final class ClientSession {
 
@@ -31,6 +31,8 @@ final class ClientSession {
   private boolean releaseScheduled;
   private int failedAuths;
   private ScheduledFuture<?> authDeadline;
+  private long resumeFrom = -1;
+  private final java.util.Map<GapBook.Key, Long> deliveredAfter = new java.util.HashMap<>();
 
   ClientSession(String id, StreamPath path, WireFormat format, ClientOutbox outbox, ControlRate rate) {
     this.id = id;
@@ -114,6 +116,30 @@ final class ClientSession {
 
   void options(ClientMessage.Options options) {
     this.options = options;
+  }
+
+  /** The {@code seq} of the client's accepted {@code x-resume}, -1 when it sent none. */
+  long resumeFrom() {
+    return resumeFrom;
+  }
+
+  void resumeFrom(long seq) {
+    this.resumeFrom = seq;
+  }
+
+  /**
+   * The sequence number after which this connection has had every message of {@code key} (live
+   * since it subscribed, or replayed); null when it never subscribed to it.
+   */
+  Long deliveredAfter(GapBook.Key key) {
+    return deliveredAfter.get(key);
+  }
+
+  /** Lowers (or sets) the point after which the client has had everything of each key. */
+  void deliveredAfter(Iterable<GapBook.Key> keys, long seq) {
+    for (GapBook.Key key : keys) {
+      deliveredAfter.merge(key, seq, Math::min);
+    }
   }
 
   /** Null when the client set no per-symbol rate cap. */

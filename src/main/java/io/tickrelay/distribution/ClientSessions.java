@@ -8,7 +8,10 @@ import io.tickrelay.delivery.DirectWriter;
 import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.SubscriptionRefused;
+import io.tickrelay.marketdata.GapClosing;
 import io.tickrelay.marketdata.MarketDataReceived;
+import io.tickrelay.marketdata.UpstreamInterrupted;
+import io.tickrelay.marketdata.UpstreamRestored;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -17,6 +20,7 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.logging.Logger;
@@ -26,7 +30,8 @@ import org.eclipse.microprofile.metrics.Timer;
 
 /**
  * The CDI shell around {@link ClientHub}: builds it from configuration on the managed scheduler,
- * feeds it upstream data and feed changes, and turns its demand into {@link DemandChanged} events.
+ * feeds it upstream data, feed changes and outages, and turns its demand into {@link DemandChanged}
+ * events.
  */
 @ApplicationScoped
 public class ClientSessions {
@@ -36,6 +41,8 @@ public class ClientSessions {
   @Inject GatewayConfig config;
   @Inject Event<DemandChanged> demand;
   @Inject MetricRegistry metrics;
+  /** The backfill's hook when there is one; else closing markers follow at once. */
+  @Inject Instance<GapClosing> gapClosing;
 
   @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
   ManagedScheduledExecutorService scheduler;
@@ -94,7 +101,8 @@ public class ClientSessions {
         config.clientDirectWrites()
             ? new DirectWriter.Settings(
                 config.clientWriteBlockAfter(), config.clientMaxBlockedWrites())
-            : null);
+            : null,
+        config.upstreamLinger());
   }
 
   ClientHub hub() {
@@ -119,6 +127,14 @@ public class ClientSessions {
 
   void onSubscriptionRefused(@Observes SubscriptionRefused refused) {
     hub.subscriptionRefused(refused);
+  }
+
+  void onInterrupted(@Observes UpstreamInterrupted interrupted) {
+    hub.interrupted(interrupted);
+  }
+
+  void onRestored(@Observes UpstreamRestored restored) {
+    hub.restored(restored, gapClosing.isResolvable() ? gapClosing.get() : GapClosing.NONE);
   }
 
   @PreDestroy

@@ -1,18 +1,27 @@
 package io.tickrelay.distribution;
 
 import io.tickrelay.delivery.ClientOutbox;
+import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.FeedSelected;
+import io.tickrelay.marketdata.GapClosing;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketEvent;
+import io.tickrelay.marketdata.UpstreamInterrupted;
+import io.tickrelay.marketdata.UpstreamRestored;
 import io.tickrelay.protocol.ClientMessage;
 import io.tickrelay.protocol.GatewayMessages;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -38,6 +47,12 @@ final class Fanout {
   private final ScheduledExecutorService scheduler;
   private final LongSupplier nanoTime;
   private final int maxReplay;
+  private final String stream;
+  private final GapBook gaps;
+  private final Duration linger;
+  private final Clock clock;
+  /** Upstream subscriptions whose last client left, kept until their linger ends. */
+  private final Map<GapBook.Key, Object> lingering = new HashMap<>();
   private FeedSelected feed;
 
   Fanout(
@@ -48,8 +63,30 @@ final class Fanout {
       Consumer<ClientSession> slow,
       ScheduledExecutorService scheduler,
       LongSupplier nanoTime) {
+    this(stream, journalSize, maxReplay, Duration.ZERO, demand, slow, scheduler, nanoTime,
+        Clock.systemUTC());
+  }
+
+  /**
+   * @param linger how long an upstream subscription stays after its last client left, so a client
+   *     back within it loses nothing and causes no upstream churn; zero lets go at once
+   */
+  Fanout(
+      String stream,
+      int journalSize,
+      int maxReplay,
+      Duration linger,
+      Consumer<DemandChanged> demand,
+      Consumer<ClientSession> slow,
+      ScheduledExecutorService scheduler,
+      LongSupplier nanoTime,
+      Clock clock) {
+    this.stream = stream;
     this.subscriptions = new Subscriptions(stream);
     this.journal = new Journal(journalSize);
+    this.gaps = new GapBook(stream, journal);
+    this.linger = linger;
+    this.clock = clock;
     this.maxReplay = maxReplay;
     this.demand = demand;
     this.slow = slow;
@@ -85,30 +122,110 @@ final class Fanout {
   }
 
   /**
-   * Applies a new subscription set: index, upstream demand, the full-state answer and, for clients
-   * that asked, the last values of what was added, in that order.
+   * Applies a new subscription set: index, upstream demand, the full-state answer and then, for
+   * what was added, the replay of a client that sent {@code x-resume} (everything after its
+   * {@code seq} up to now) or else, for clients that asked, the last values; all under the lock, so
+   * the first live message after it is the next one in sequence.
    */
   synchronized void subscribe(ClientSession client, Interest next) {
     Interest added = next.minus(client.subscriptions());
-    DemandChanged change = subscriptions.replace(client, next);
-    if (!change.added().isEmpty() || !change.removed().isEmpty()) {
-      demand.accept(change); // under the lock, so the upstream sees changes in order
-    }
+    upstream(subscriptions.replace(client, next));
     client.send(
         client.path().kind() == StreamPath.Kind.STOCKS
             ? client.codec().subscription(next)
             : client.codec().subscription(next, client.path().offered()));
-    if (client.options().lastValue()) {
+    long head = journal.head();
+    if (client.resumeFrom() >= 0 && !added.isEmpty()) {
+      replay(client, added, client.resumeFrom());
+    } else if (client.options().lastValue()) {
       deliver(client, lastValues.of(added), nanoTime.getAsLong(), false);
     }
+    client.deliveredAfter(GapBook.keys(added), head);
   }
 
   /** Drops every subscription of a client that left or was cut off. */
   synchronized void forget(ClientSession client) {
     if (!client.subscriptions().isEmpty()) {
-      DemandChanged change = subscriptions.replace(client, Interest.none());
-      if (!change.added().isEmpty() || !change.removed().isEmpty()) {
-        demand.accept(change);
+      upstream(subscriptions.replace(client, Interest.none()));
+    }
+  }
+
+  /**
+   * Passes a change of the union of demand upstream, under the lock so the upstream sees changes
+   * in order: additions at once (unless still held because they linger), removals after the
+   * linger; each edge leaves a demand marker in the journal.
+   */
+  private void upstream(DemandChanged change) {
+    Map<Channel, Set<String>> fresh = new EnumMap<>(Channel.class);
+    for (GapBook.Key key : GapBook.keys(change.added())) {
+      if (lingering.remove(key) == null) {
+        fresh.computeIfAbsent(key.channel(), c -> new TreeSet<>()).add(key.symbol());
+      }
+    }
+    Interest added = Interest.of(fresh);
+    if (!added.isEmpty()) {
+      demand.accept(new DemandChanged(stream, added, Interest.none()));
+      gaps.held(added, clock.instant());
+    }
+    Interest removed = change.removed();
+    if (removed.isEmpty()) {
+      return;
+    }
+    if (linger.isZero()) {
+      release(removed);
+      return;
+    }
+    Object token = new Object();
+    GapBook.keys(removed).forEach(key -> lingering.put(key, token));
+    scheduler.schedule(() -> lingerEndedGuarded(token), linger.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void lingerEndedGuarded(Object token) {
+    try {
+      lingerEnded(token);
+    } catch (RuntimeException e) { // a task boundary: the subscriptions stay held, which is safe
+      LOG.log(Level.WARNING, stream + ": letting go of lingering upstream subscriptions failed", e);
+    }
+  }
+
+  private synchronized void lingerEnded(Object token) {
+    Map<Channel, Set<String>> due = new EnumMap<>(Channel.class);
+    lingering.entrySet().removeIf(entry -> {
+      GapBook.Key key = entry.getKey();
+      if (entry.getValue() != token || subscriptions.wanted(key.channel(), key.symbol())) {
+        return false;
+      }
+      due.computeIfAbsent(key.channel(), c -> new TreeSet<>()).add(key.symbol());
+      return true;
+    });
+    if (!due.isEmpty()) {
+      release(Interest.of(due));
+    }
+  }
+
+  private void release(Interest removed) {
+    demand.accept(new DemandChanged(stream, Interest.none(), removed));
+    gaps.released(removed, clock.instant());
+  }
+
+  /** Upstream data of one connection stopped: the open marker, to the clients it concerns. */
+  synchronized void interrupted(UpstreamInterrupted interrupted) {
+    Streamed marker = gaps.interrupted(interrupted);
+    if (marker != null) {
+      deliverMarker(marker);
+    }
+  }
+
+  /** An outage is over (and its backfill done, if any): the closed marker. */
+  synchronized void restored(UpstreamRestored restored, GapClosing.Outcome outcome, String note) {
+    deliverMarker(gaps.restored(restored, outcome, note));
+  }
+
+  private void deliverMarker(Streamed marker) {
+    long now = nanoTime.getAsLong();
+    for (ClientSession client : subscriptions.clients(marker.gap().covers())) {
+      if (client.options().sequence()) {
+        deliver(client, List.of(marker), now, false);
       }
     }
   }
@@ -126,37 +243,99 @@ final class Fanout {
     }
   }
 
-  /** Replays what a client missed after {@code seq}, or says plainly that it cannot. */
+  /**
+   * Accepts a client's resume point, or says plainly that it cannot be honoured. What it subscribes
+   * to now is replayed at once; what it subscribes to later on this connection is replayed when it
+   * does, before any live message of it (docs/PROTOCOL.md, "Sequence numbers and resume").
+   */
   synchronized void resume(ClientSession client, ClientMessage.Resume resume) {
     String epoch = journal.epoch();
-    long head = journal.head();
-    Optional<List<Streamed>> missed =
-        resume.epoch().equals(epoch) ? journal.after(resume.seq()) : Optional.empty();
-    List<Streamed> wanted = new ArrayList<>();
-    missed.ifPresent(
-        all -> all.stream()
-            .filter(s -> client.subscriptions().matches(s.event().channel(), s.event().symbol()))
-            .forEach(wanted::add));
     String reason =
         !resume.epoch().equals(epoch) ? "epoch changed: the gateway restarted"
-        : resume.seq() > head ? "seq is ahead of the stream"
-        : missed.isEmpty() ? "the journal no longer holds seq " + (resume.seq() + 1)
-        : wanted.size() > maxReplay ? "more missed messages than a client may be sent at once"
+        : resume.seq() > journal.head() ? "seq is ahead of the stream"
+        : journal.after(resume.seq()).isEmpty()
+            ? "the journal no longer holds seq " + (resume.seq() + 1)
         : null;
     if (reason != null) {
-      client.send(
-          GatewayMessages.unrecoverable(
-              client.format(), epoch, resume.seq(), journal.oldest(), head, reason));
+      unrecoverable(client, resume.seq(), reason);
       return;
     }
-    List<ClientOutbox.Item> items = new ArrayList<>(wanted.size());
-    wanted.forEach(s -> items.add(new ClientOutbox.Item(s.bytes(client.format(), true), null)));
+    client.resumeFrom(resume.seq());
+    if (!client.subscriptions().isEmpty()) {
+      replay(client, client.subscriptions(), resume.seq());
+    }
+  }
+
+  /**
+   * Sends what the client missed of {@code wanted} after {@code from}: every journaled message it
+   * has not had on this connection (never one it already got live), then {@code x-resumed}.
+   */
+  private void replay(ClientSession client, Interest wanted, long from) {
+    String epoch = journal.epoch();
+    long head = journal.head();
+    Optional<List<Streamed>> missed = journal.after(from);
+    if (missed.isEmpty()) {
+      client.resumeFrom(-1);
+      unrecoverable(client, from, "the journal no longer holds seq " + (from + 1));
+      return;
+    }
+    List<Streamed> wantedMissed = new ArrayList<>();
+    int gapCount = 0;
+    for (Streamed s : missed.get()) {
+      if (s.seq() <= notHadAfter(client, s, wanted)) {
+        wantedMissed.add(s);
+        gapCount += s.gap() != null ? 1 : 0;
+      }
+    }
+    if (wantedMissed.size() > maxReplay) {
+      client.resumeFrom(-1);
+      unrecoverable(client, from, "more missed messages than a client may be sent at once");
+      return;
+    }
+    List<ClientOutbox.Item> items = new ArrayList<>(wantedMissed.size());
+    wantedMissed.forEach(s -> items.add(new ClientOutbox.Item(encoded(client, s, true), null)));
     if (client.outbox().data(items) == ClientOutbox.Offer.SLOW) {
       slow.accept(client);
       return;
     }
-    client.send(
-        GatewayMessages.resumed(client.format(), epoch, resume.seq() + 1, head, wanted.size()));
+    client.deliveredAfter(GapBook.keys(wanted), from);
+    client.send(GatewayMessages.resumed(
+        client.format(), epoch, from + 1, head, wantedMissed.size(), gapCount));
+  }
+
+  /**
+   * Up to which sequence number the client has not had {@code s} of {@code wanted}: -1 when it
+   * does not concern {@code wanted}; otherwise the lowest point after which the client has had
+   * everything of a (channel, symbol) the message belongs to, or the head when it never had any.
+   */
+  private long notHadAfter(ClientSession client, Streamed s, Interest wanted) {
+    List<GapBook.Key> keys = new ArrayList<>(4);
+    if (s.gap() != null) {
+      Interest concerned = GapBook.overlap(s.gap().covers(), wanted);
+      for (GapBook.Key key : GapBook.keys(concerned)) {
+        keys.add(key);
+        keys.add(new GapBook.Key(key.channel(), Interest.WILDCARD));
+      }
+    } else if (wanted.matches(s.event().channel(), s.event().symbol())) {
+      keys.add(new GapBook.Key(s.event().channel(), s.event().symbol()));
+      keys.add(new GapBook.Key(s.event().channel(), Interest.WILDCARD));
+    }
+    if (keys.isEmpty()) {
+      return -1;
+    }
+    long bound = Long.MAX_VALUE;
+    for (GapBook.Key key : keys) {
+      Long after = client.deliveredAfter(key);
+      if (after != null) {
+        bound = Math.min(bound, after);
+      }
+    }
+    return bound;
+  }
+
+  private void unrecoverable(ClientSession client, long seq, String reason) {
+    client.send(GatewayMessages.unrecoverable(
+        client.format(), journal.epoch(), seq, journal.oldest(), journal.head(), reason));
   }
 
   synchronized void feedSelected(FeedSelected selected, Iterable<ClientSession> clients) {
@@ -204,13 +383,22 @@ final class Fanout {
         continue;
       }
       items.add(new ClientOutbox.Item(
-              s.bytes(client.format(), sequenced), s.key(), live ? s.eventNanos() : 0));
+              encoded(client, s, sequenced), s.key(), live ? s.eventNanos() : 0));
     }
     if (client.outbox().data(items) == ClientOutbox.Offer.SLOW) {
       slow.accept(client);
     } else if (cap != null) {
       scheduleRelease(client, cap);
     }
+  }
+
+  /** An event's shared encoding, or a gap marker made for this client's subscriptions. */
+  private static byte[] encoded(ClientSession client, Streamed s, boolean sequenced) {
+    if (s.gap() == null) {
+      return s.bytes(client.format(), sequenced);
+    }
+    return GatewayMessages.gap(
+        client.format(), GapBook.forClient(s.gap(), client.subscriptions()), s.seq());
   }
 
   private void scheduleRelease(ClientSession client, RateCap cap) {

@@ -30,9 +30,10 @@ final class FanoutThread {
   /** Upstream frames taken per round; bounds the batch, not the throughput. */
   private static final int MAX_DRAIN = 512;
 
-  private record Handoff(String stream, List<MarketEvent> events) {}
+  /** Events of a stream, or a task (a gap marker) that must run after the events before it. */
+  private record Handoff(String stream, List<MarketEvent> events, Runnable task) {}
 
-  private static final Handoff STOP = new Handoff("", List.of());
+  private static final Handoff STOP = new Handoff("", List.of(), null);
 
   private final BlockingQueue<Handoff> queue;
   private final BiConsumer<String, List<MarketEvent>> publish;
@@ -65,10 +66,26 @@ final class FanoutThread {
       return;
     }
     try {
-      queue.put(new Handoff(stream, events));
+      queue.put(new Handoff(stream, events, null));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       LOG.fine(() -> "hand-off of " + events.size() + " events interrupted");
+    }
+  }
+
+  /**
+   * Runs {@code task} on the fan-out thread after every event handed over before it, so a gap
+   * marker lands in the stream exactly where the upstream's data stopped.
+   */
+  void offer(String stream, Runnable task) {
+    if (stopped) {
+      return;
+    }
+    try {
+      queue.put(new Handoff(stream, List.of(), task));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOG.fine(() -> "hand-off of a task for " + stream + " interrupted");
     }
   }
 
@@ -127,14 +144,20 @@ final class FanoutThread {
   private void publishAll(List<Handoff> taken) {
     if (taken.size() == 1) {
       Handoff only = taken.get(0);
-      if (only != STOP) {
+      if (only.task() != null) {
+        only.task().run();
+      } else if (only != STOP) {
         publish.accept(only.stream(), only.events());
       }
       return;
     }
     Map<String, List<MarketEvent>> byStream = new LinkedHashMap<>();
     for (Handoff handoff : taken) {
-      if (handoff != STOP) {
+      if (handoff.task() != null) { // what came before it goes first
+        byStream.forEach(publish);
+        byStream.clear();
+        handoff.task().run();
+      } else if (handoff != STOP) {
         byStream.computeIfAbsent(handoff.stream(), s -> new ArrayList<>()).addAll(handoff.events());
       }
     }

@@ -19,6 +19,7 @@ import java.time.Duration;
  * @param fanoutQueue upstream frames waiting for the fan-out thread before the upstream waits
  * @param batchWindow how long the fan-out gathers upstream frames into one round; zero: no wait
  * @param directWrites blocking writes from the gateway's writer thread; null: asynchronous sends
+ * @param upstreamLinger how long an upstream subscription stays after its last client left
  */
 record HubSettings(
     Credentials credentials,
@@ -32,4 +33,30 @@ record HubSettings(
     int maxMessageBytes,
     int fanoutQueue,
     Duration batchWindow,
-    DirectWriter.Settings directWrites) {}
+    DirectWriter.Settings directWrites,
+    Duration upstreamLinger) {
+
+  /** Without linger: upstream subscriptions go with their last client. */
+  HubSettings(
+      Credentials credentials,
+      Entitlements entitlements,
+      Duration authTimeout,
+      int maxClients,
+      ClientOutbox.Limits outbox,
+      Duration slowCloseGrace,
+      int journalSize,
+      ControlRate.Limits controlRate,
+      int maxMessageBytes,
+      int fanoutQueue,
+      Duration batchWindow,
+      DirectWriter.Settings directWrites) {
+    this(credentials, entitlements, authTimeout, maxClients, outbox, slowCloseGrace, journalSize,
+        controlRate, maxMessageBytes, fanoutQueue, batchWindow, directWrites, Duration.ZERO);
+  }
+
+  HubSettings withLinger(Duration linger) {
+    return new HubSettings(credentials, entitlements, authTimeout, maxClients, outbox,
+        slowCloseGrace, journalSize, controlRate, maxMessageBytes, fanoutQueue, batchWindow,
+        directWrites, linger);
+  }
+}

@@ -1,14 +1,15 @@
 package io.tickrelay.distribution;
 
 import io.tickrelay.marketdata.MarketEvent;
+import io.tickrelay.protocol.GatewayMessages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The client stream's numbering and its bounded memory: every event gets the next sequence number
- * (from 1), and the last {@code capacity} events are kept so a reconnecting client can resume. The
+ * The client stream's numbering and its bounded memory: every event and gap marker gets the next
+ * sequence number (from 1), and the last {@code capacity} events are kept so a reconnecting client can resume. The
  * epoch names this numbering; it changes when the gateway restarts, so old numbers are never
  * trusted (fanout-anchors.md §A.1, Centrifugo's epoch and offset). Not thread-safe: the fan-out
  * lock guards it.
@@ -38,6 +39,12 @@ final class Journal {
 
   Streamed append(MarketEvent event) {
     Streamed streamed = new Streamed(++head, event);
+    ring[(int) (head % ring.length)] = streamed;
+    return streamed;
+  }
+
+  Streamed append(GatewayMessages.Gap gap, boolean live) {
+    Streamed streamed = new Streamed(++head, gap, live);
     ring[(int) (head % ring.length)] = streamed;
     return streamed;
   }

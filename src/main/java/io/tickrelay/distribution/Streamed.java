@@ -10,7 +10,9 @@ import io.tickrelay.protocol.WireFormat;
 
 /**
  * One event as the client stream carries it: its sequence number and its encodings, made once per
- * (wire format, with or without {@code x-seq}) and shared by every client that gets it.
+ * (wire format, with or without {@code x-seq}) and shared by every client that gets it; or a gap
+ * marker ({@code x-gap}), numbered in the same sequence but encoded per client, since each client
+ * is told only about its own subscriptions.
  */
 final class Streamed {
 
@@ -19,13 +21,30 @@ final class Streamed {
 
   private final long seq;
   private final MarketEvent event;
+  private final GatewayMessages.Gap gap;
+  private final boolean live;
   private final ConflationKey key;
   private final long eventNanos;
   private final byte[][] encodings = new byte[WireFormat.values().length * 2][];
 
+  /**
+   * A gap marker; {@code live} false for one that only replays carry (a demand marker, written
+   * when nobody could receive it live or when the client that caused it is told by the replay).
+   */
+  Streamed(long seq, GatewayMessages.Gap gap, boolean live) {
+    this.seq = seq;
+    this.event = null;
+    this.gap = gap;
+    this.live = live;
+    this.key = null;
+    this.eventNanos = 0;
+  }
+
   Streamed(long seq, MarketEvent event) {
     this.seq = seq;
     this.event = event;
+    this.gap = null;
+    this.live = true;
     // only quotes and bars conflate: a newer one says all an older one said. Trades, corrections,
     // cancels, statuses, LULD bands, imbalances, order-book changes (a delta replaced by the next
     // would lose its levels), trade updates, published and passed-through events each matter;
@@ -50,8 +69,19 @@ final class Streamed {
     return seq;
   }
 
+  /** Null for a gap marker. */
   MarketEvent event() {
     return event;
+  }
+
+  /** Null for a market event. */
+  GatewayMessages.Gap gap() {
+    return gap;
+  }
+
+  /** False for a marker that only replays carry. */
+  boolean live() {
+    return live;
   }
 
   /** Null for a message that must never be conflated. */

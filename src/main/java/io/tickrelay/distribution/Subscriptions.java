@@ -99,6 +99,27 @@ final class Subscriptions {
     return found;
   }
 
+  /** Every client subscribed to a (channel, symbol) of {@code covered}, wildcards either side. */
+  Set<ClientSession> clients(Interest covered) {
+    Set<ClientSession> found = new HashSet<>();
+    for (Channel channel : covered.channels()) {
+      Map<String, Set<ClientSession>> bySymbol = index.get(channel);
+      if (covered.symbols(channel).contains(Interest.WILDCARD)) {
+        bySymbol.values().forEach(found::addAll);
+        continue;
+      }
+      for (String symbol : covered.symbols(channel)) {
+        subscribers(channel, symbol).forEach(found::addAll);
+      }
+    }
+    return found;
+  }
+
+  /** Whether any client wants exactly this (channel, symbol) (a {@code *} counts only for itself). */
+  boolean wanted(Channel channel, String symbol) {
+    return index.get(channel).containsKey(symbol);
+  }
+
   /** The union of every client's subscriptions. */
   synchronized Interest demand() {
     Map<Channel, Set<String>> all = new EnumMap<>(Channel.class);

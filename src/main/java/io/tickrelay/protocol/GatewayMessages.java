@@ -1,5 +1,7 @@
 package io.tickrelay.protocol;
 
+import io.tickrelay.marketdata.Channel;
+import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketEvent;
 import java.time.Instant;
 
@@ -57,16 +59,21 @@ public final class GatewayMessages {
     return w.toBytes();
   }
 
-  /** {@code [{"T":"x-resumed",...}]}: every journaled message after {@code from - 1} was replayed. */
-  public static byte[] resumed(WireFormat format, String epoch, long from, long to, int count) {
+  /**
+   * {@code [{"T":"x-resumed",...}]}: every journaled message after {@code from - 1} was replayed;
+   * {@code gaps} counts the {@code x-gap} markers among them (0: nothing is missing).
+   */
+  public static byte[] resumed(
+      WireFormat format, String epoch, long from, long to, int count, int gaps) {
     MessageWriter w = writer(format);
     w.arrayHeader(1);
-    w.mapHeader(5);
+    w.mapHeader(6);
     w.field("T", "x-resumed");
     w.field("epoch", epoch);
     w.integerField("from", from);
     w.integerField("to", to);
     w.integerField("count", count);
+    w.integerField("gaps", gaps);
     w.endMap();
     w.endArray();
     return w.toBytes();
@@ -87,6 +94,84 @@ public final class GatewayMessages {
     w.endMap();
     w.endArray();
     return w.toBytes();
+  }
+
+  /**
+   * One side of a gap in the stream (docs/PROTOCOL.md, "Gap markers"): {@code open} where data
+   * stopped, {@code closed} where it flows again, naming the window and what it covered.
+   *
+   * @param opened the {@code x-seq} of the matching open marker; 0 on an open marker, or on a closed
+   *     one whose window began before anything the stream holds
+   * @param from when data stopped; null when not known (never held since the gateway started)
+   * @param to when data flowed again; null on an open marker
+   * @param resumed on a closed marker: what flows live again
+   * @param backfilled on a closed marker: what was recovered from the provider's history
+   * @param lost on a closed marker: what of the window is missing for good
+   */
+  public record Gap(
+      String state,
+      long opened,
+      String stream,
+      String feed,
+      String reason,
+      Instant from,
+      Instant to,
+      Interest covers,
+      Interest resumed,
+      Interest backfilled,
+      Interest lost) {
+
+    public boolean open() {
+      return "open".equals(state);
+    }
+  }
+
+  /**
+   * {@code {"T":"x-gap",...,"x-seq":N}}: one side of a gap, always sequenced; a data message like
+   * {@link #event}, so without the frame's array, which the outbox adds.
+   */
+  public static byte[] gap(WireFormat format, Gap gap, long seq) {
+    boolean closed = !gap.open();
+    int fields = 6 + (gap.from() != null ? 1 : 0) + (closed ? 5 : 0) + (gap.feed() != null ? 1 : 0);
+    MessageWriter w = writer(format);
+    w.mapHeader(fields);
+    w.field("T", "x-gap");
+    w.field("state", gap.state());
+    if (closed) {
+      w.integerField("opened", gap.opened());
+    }
+    w.field("stream", gap.stream());
+    if (gap.feed() != null) {
+      w.field("feed", gap.feed());
+    }
+    w.field("reason", gap.reason());
+    if (gap.from() != null) {
+      w.timeField("from", gap.from());
+    }
+    if (closed) {
+      w.timeField("to", gap.to());
+    }
+    interest(w, "covers", gap.covers());
+    if (closed) {
+      interest(w, "resumed", gap.resumed());
+      interest(w, "backfilled", gap.backfilled());
+      interest(w, "lost", gap.lost());
+    }
+    w.integerField("x-seq", seq);
+    w.endMap();
+    return w.toBytes();
+  }
+
+  /** An interest as Alpaca's subscription shape: channel name to symbols, empty channels left out. */
+  private static void interest(MessageWriter w, String key, Interest interest) {
+    w.key(key);
+    w.mapHeader(interest.channels().size());
+    for (Channel channel : Channel.values()) {
+      if (interest.channels().contains(channel)) {
+        w.strings(channel.wireName(), interest.symbols(channel), interest.symbols(channel).size());
+      }
+    }
+    w.endMap();
   }
 
   /** An error in Alpaca's shape with a code Alpaca does not define (429 for floods). */

@@ -6,6 +6,8 @@ import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.marketdata.MarketEvent;
 import io.tickrelay.marketdata.SubscriptionRefused;
+import io.tickrelay.marketdata.UpstreamInterrupted;
+import io.tickrelay.marketdata.UpstreamRestored;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,6 +56,7 @@ final class ConnectionGroup {
   private final DemandSplit split;
   private final OverlapFilter overlap;
   private final Tasks timers;
+  private final Clock clock;
   /** Replaced sessions still reading what they had received; closed by timer or by stop(). */
   private final java.util.Set<UpstreamConnection> draining = ConcurrentHashMap.newKeySet();
   private final Map<UpstreamConnection, Member> members = new ConcurrentHashMap<>();
@@ -72,6 +75,7 @@ final class ConnectionGroup {
       Tasks timers) {
     this.definition = definition;
     this.timers = timers;
+    this.clock = clock;
     this.factory = factory;
     this.downstream = downstream;
     this.registry = new UpstreamRegistry(key -> newMember(slots.get(key), true).connection);
@@ -297,12 +301,21 @@ final class ConnectionGroup {
     return key;
   }
 
-  /** One connection of the group, as its listener: what it produces passes through the group. */
+  /**
+   * One connection of the group, as its listener: what it produces passes through the group. It is
+   * also the one place that tells an outage (a slot's own connection leaving CONNECTED, unless it is
+   * stopped) from a planned rotation (the replaced session is no longer primary when it closes) and
+   * says when data flows again (the connection settled: live, every subscription answered).
+   */
   private final class Member implements UpstreamListener {
     final int slot;
     /** The slot's connection (events without identity are taken from it only); guarded by the group. */
     volatile boolean primary;
     UpstreamConnection connection;
+    private volatile String feed;
+    /** The open outage of this connection; never changed under a lock (callers may hold the connection's). */
+    private final java.util.concurrent.atomic.AtomicReference<UpstreamInterrupted> outage =
+        new java.util.concurrent.atomic.AtomicReference<>();
 
     Member(int slot, boolean primary) {
       this.slot = slot;
@@ -312,6 +325,20 @@ final class ConnectionGroup {
     @Override
     public void stateChanged(UpstreamStateChanged change) {
       downstream.stateChanged(change);
+      if (change.from() == UpstreamState.CONNECTED && change.to() != UpstreamState.STOPPED && primary) {
+        Interest held = connection.currentDemand(); // called back under the connection's lock: reentrant
+        UpstreamInterrupted opened = new UpstreamInterrupted(
+            change.stream(), change.connection(), feed, change.at(), change.reason(), held);
+        if (!held.isEmpty() && outage.compareAndSet(null, opened)) {
+          downstream.interrupted(opened);
+        }
+      } else if (change.to() == UpstreamState.STOPPED) {
+        UpstreamInterrupted open = outage.getAndSet(null);
+        if (open != null) { // let go during its outage: nothing flows again
+          downstream.restored(new UpstreamRestored(open.stream(), open.connection(), open.feed(),
+              open.since(), change.at(), open.interest(), Interest.none()));
+        }
+      }
     }
 
     @Override
@@ -326,11 +353,20 @@ final class ConnectionGroup {
 
     @Override
     public void feedSelected(FeedSelected selected) {
+      feed = selected.feed();
       downstream.feedSelected(selected);
     }
 
     @Override
     public void settled() {
+      UpstreamInterrupted open = outage.get();
+      if (open != null) {
+        Interest held = connection.currentDemand();
+        if (outage.compareAndSet(open, null)) {
+          downstream.restored(new UpstreamRestored(open.stream(), open.connection(), feed,
+              open.since(), clock.instant(), open.interest(), held));
+        }
+      }
       ConnectionGroup.this.settled(this);
     }
 

@@ -6,6 +6,8 @@ import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.marketdata.Streams;
 import io.tickrelay.marketdata.SubscriptionRefused;
+import io.tickrelay.marketdata.UpstreamInterrupted;
+import io.tickrelay.marketdata.UpstreamRestored;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -41,6 +43,8 @@ public class UpstreamConnections {
   @Inject Event<UpstreamStateChanged> stateChanges;
   @Inject Event<FeedSelected> feedSelections;
   @Inject Event<SubscriptionRefused> refusals;
+  @Inject Event<UpstreamInterrupted> interruptions;
+  @Inject Event<UpstreamRestored> restorations;
 
   private final Map<String, ConnectionGroup> groups = new LinkedHashMap<>();
 
@@ -160,6 +164,16 @@ public class UpstreamConnections {
     @Override
     public void subscriptionRefused(SubscriptionRefused refused) {
       refusals.fire(refused);
+    }
+
+    @Override
+    public void interrupted(UpstreamInterrupted interrupted) {
+      interruptions.fire(interrupted);
+    }
+
+    @Override
+    public void restored(UpstreamRestored restored) {
+      restorations.fire(restored);
     }
   }
 }

@@ -3,6 +3,8 @@ package io.tickrelay.upstream;
 import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.marketdata.SubscriptionRefused;
+import io.tickrelay.marketdata.UpstreamInterrupted;
+import io.tickrelay.marketdata.UpstreamRestored;
 import java.util.List;
 
 /** Receives what a connection produces: state changes, market data and lifecycle moments. */
@@ -45,4 +47,10 @@ public interface UpstreamListener {
 
   /** The connection went live on a feed. */
   default void feedSelected(FeedSelected selected) {}
+
+  /** A stream's data stopped without a plan ({@link ConnectionGroup} decides; gap markers follow). */
+  default void interrupted(UpstreamInterrupted interrupted) {}
+
+  /** The outage {@link #interrupted} announced is over. */
+  default void restored(UpstreamRestored restored) {}
 }

@@ -42,6 +42,7 @@ class PlannedRotationTest {
   private final ExecutorTasks tasks = new ExecutorTasks();
   private final List<Long> tradeIds = new CopyOnWriteArrayList<>();
   private final List<UpstreamStateChanged> changes = new CopyOnWriteArrayList<>();
+  private final List<Object> outages = new CopyOnWriteArrayList<>();
   private FakeAlpaca fake;
   private ConnectionGroup group;
 
@@ -67,6 +68,11 @@ class PlannedRotationTest {
       @Override
       public void stateChanged(UpstreamStateChanged change) {
         changes.add(change);
+      }
+
+      @Override
+      public void interrupted(io.tickrelay.marketdata.UpstreamInterrupted interrupted) {
+        outages.add(interrupted);
       }
 
       @Override
@@ -106,6 +112,7 @@ class PlannedRotationTest {
     assertTrue(stoppedByRotation >= 3, "each rotation closed its old session: " + stoppedByRotation);
     assertTrue(changes.stream().noneMatch(c -> c.to() == UpstreamState.BACKING_OFF),
         "rotation is not a failure: " + changes);
+    assertTrue(outages.isEmpty(), "a planned rotation loses nothing, so it is no outage: " + outages);
   }
 
   @Test
