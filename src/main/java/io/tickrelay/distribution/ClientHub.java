@@ -238,6 +238,16 @@ final class ClientHub {
     }
   }
 
+  /**
+   * Backfilled events, behind everything already queued for the stream: the fan-out thread drops
+   * what was delivered live and publishes the rest.
+   */
+  void recovered(String stream, List<MarketEvent> events) {
+    if (StreamPath.served(stream)) {
+      fanoutThread.offer(stream, () -> fanout(stream).recovered(events));
+    }
+  }
+
   private void fanOut(String stream, List<MarketEvent> events) {
     fanout(stream).publish(events);
   }

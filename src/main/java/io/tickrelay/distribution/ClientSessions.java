@@ -10,6 +10,7 @@ import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.SubscriptionRefused;
 import io.tickrelay.marketdata.GapClosing;
 import io.tickrelay.marketdata.MarketDataReceived;
+import io.tickrelay.marketdata.MarketDataRecovered;
 import io.tickrelay.marketdata.UpstreamInterrupted;
 import io.tickrelay.marketdata.UpstreamRestored;
 import jakarta.annotation.PostConstruct;
@@ -119,6 +120,10 @@ public class ClientSessions {
 
   void onMarketData(@Observes MarketDataReceived data) {
     hub.publish(data.stream(), data.events());
+  }
+
+  void onRecovered(@Observes MarketDataRecovered recovered) {
+    hub.recovered(recovered.stream(), recovered.events());
   }
 
   void onFeedSelected(@Observes FeedSelected selected) {

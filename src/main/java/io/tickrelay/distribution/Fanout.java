@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,6 +120,33 @@ final class Fanout {
     }
     long now = nanoTime.getAsLong();
     batches.forEach((client, batch) -> deliver(client, batch, now, true));
+  }
+
+  /**
+   * Events recovered from the provider's history after an outage: those the journal already holds
+   * (a trade by symbol, venue and id, a bar by kind, symbol and start) were delivered live and are
+   * dropped, the rest are published like live data (issue 13: each trade reaches a client once).
+   * Returns how many were published.
+   */
+  synchronized int recovered(List<MarketEvent> events) {
+    Set<Object> delivered = new HashSet<>();
+    journal.after(journal.oldest() - 1).ifPresent(held -> held.forEach(s -> {
+      Object identity = s.event() == null ? null : Recurrence.of(s.event());
+      if (identity != null) {
+        delivered.add(identity);
+      }
+    }));
+    List<MarketEvent> fresh = new ArrayList<>(events.size());
+    for (MarketEvent event : events) {
+      Object identity = Recurrence.of(event);
+      if (identity == null || delivered.add(identity)) {
+        fresh.add(event);
+      }
+    }
+    if (!fresh.isEmpty()) {
+      publish(fresh);
+    }
+    return fresh.size();
   }
 
   /**
