@@ -69,7 +69,7 @@ public class AlpacaUpstreams implements UpstreamProvider {
    * rotated in a config source that changes at run time (Liberty re-reads its variable files, a
    * mounted Kubernetes secret for instance) is used at the next reconnect.
    */
-  private UpstreamSettings.Credentials currentCredentials() {
+  UpstreamSettings.Credentials currentCredentials() {
     if (config.simulatorMode()) {
       return new UpstreamSettings.Credentials(config.upstreamKeyId(), config.upstreamSecret());
     }

@@ -298,6 +298,47 @@ public class GatewayConfig {
   @ConfigProperty(name = "tickrelay.publish.per-second", defaultValue = "1000")
   double publishPerSecond;
 
+  // backfill after an outage (io.tickrelay.backfill and the providers' history sources)
+  @Inject
+  @ConfigProperty(name = "tickrelay.alpaca.data.url")
+  Optional<String> alpacaDataUrl;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.alpaca.data.requests-per-minute", defaultValue = "200")
+  int alpacaDataRequestsPerMinute;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.binance.rest.url")
+  Optional<String> binanceRestUrl;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.binance.rest.weight-per-minute", defaultValue = "1200")
+  int binanceRestWeightPerMinute;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.backfill.enabled", defaultValue = "true")
+  boolean backfillEnabled;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.backfill.deadline", defaultValue = "PT30S")
+  Duration backfillDeadline;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.backfill.max-pages", defaultValue = "50")
+  int backfillMaxPages;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.backfill.max-events", defaultValue = "100000")
+  int backfillMaxEvents;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.backfill.request-timeout", defaultValue = "PT10S")
+  Duration backfillRequestTimeout;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.backfill.retries", defaultValue = "3")
+  int backfillRetries;
+
   /** No upstream account configured: the embedded simulator stands in for Alpaca. */
   public boolean simulatorMode() {
     return apiKeyId.isEmpty();
@@ -607,5 +648,65 @@ public class GatewayConfig {
   /** Events one publisher may publish per second (a token bucket holding one second's worth). */
   public double publishPerSecond() {
     return publishPerSecond;
+  }
+
+  // backfill
+
+  static final String ALPACA_DATA_URL = "https://data.alpaca.markets";
+  static final String BINANCE_REST_URL = "https://api.binance.com";
+
+  /** Alpaca's market-data REST API; the embedded simulator's {@code /data} in simulator mode. */
+  public URI alpacaDataUrl() {
+    return trimmed(alpacaDataUrl.orElseGet(
+        () -> simulatorMode() ? simulatorHttpUrl() + "/data" : ALPACA_DATA_URL));
+  }
+
+  public int alpacaDataRequestsPerMinute() {
+    return alpacaDataRequestsPerMinute;
+  }
+
+  /** Binance's spot REST API; the embedded Binance simulator in simulator mode. */
+  public URI binanceRestUrl() {
+    return trimmed(binanceRestUrl.orElseGet(
+        () -> simulatorMode() ? simulatorHttpUrl() + "/binance" : BINANCE_REST_URL));
+  }
+
+  /** Request weight per minute the Binance backfill may spend (Binance allows an IP 6000). */
+  public int binanceRestWeightPerMinute() {
+    return binanceRestWeightPerMinute;
+  }
+
+  public boolean backfillEnabled() {
+    return backfillEnabled;
+  }
+
+  /** Time one backfill may take, all its requests and waits included. */
+  public Duration backfillDeadline() {
+    return backfillDeadline;
+  }
+
+  public int backfillMaxPages() {
+    return backfillMaxPages;
+  }
+
+  public int backfillMaxEvents() {
+    return backfillMaxEvents;
+  }
+
+  public Duration backfillRequestTimeout() {
+    return backfillRequestTimeout;
+  }
+
+  public int backfillRetries() {
+    return backfillRetries;
+  }
+
+  /** The simulator's base URL as HTTP: {@code ws://host/simulator} becomes {@code http://host/simulator}. */
+  private String simulatorHttpUrl() {
+    return simulatorUrl().replaceFirst("^ws", "http");
+  }
+
+  private static URI trimmed(String url) {
+    return URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
   }
 }

@@ -59,6 +59,8 @@ public final class AlpacaSimulator {
   private final Map<String, Integer> peakConnections = new ConcurrentHashMap<>();
   private final List<ScheduledFuture<?>> loops = new ArrayList<>();
   private final SimulatorFaults faults = new SimulatorFaults();
+  /** About 12 minutes of trades per symbol at the default 4 a second, two days of minute bars. */
+  private final SimulatedHistory history = new SimulatedHistory(3000);
   private final java.util.concurrent.atomic.AtomicInteger connectionLimitRefusals =
       new java.util.concurrent.atomic.AtomicInteger();
 
@@ -101,6 +103,11 @@ public final class AlpacaSimulator {
 
   public SimulatorFaults faults() {
     return faults;
+  }
+
+  /** What the market generated lately, delivered or not, for the REST history (backfill). */
+  public SimulatedHistory history() {
+    return history;
   }
 
   /** Fault injection: sends an Alpaca error to every authenticated session. */
@@ -362,6 +369,7 @@ public final class AlpacaSimulator {
   }
 
   private void deliver(List<MarketEvent> events) {
+    history.record(events); // before the mute check: a muted market keeps trading
     if (events.isEmpty() || faults.muted()) {
       return;
     }
