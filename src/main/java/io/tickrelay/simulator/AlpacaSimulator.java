@@ -59,6 +59,7 @@ public final class AlpacaSimulator {
   private final Map<String, Integer> peakConnections = new ConcurrentHashMap<>();
   private final List<ScheduledFuture<?>> loops = new ArrayList<>();
   private final SimulatorFaults faults = new SimulatorFaults();
+  private volatile Set<String> alwaysTrading = Set.of();
   /** About 12 minutes of trades per symbol at the default 4 a second, two days of minute bars. */
   private final SimulatedHistory history = new SimulatedHistory(3000);
   private final java.util.concurrent.atomic.AtomicInteger connectionLimitRefusals =
@@ -99,6 +100,14 @@ public final class AlpacaSimulator {
       peer.cancelDeadline();
       peer.outbox.abort(reason);
     }
+  }
+
+  /**
+   * Symbols whose market trades whether or not a session wants them, as a real market does: a
+   * test can then drop the gateway and find in the history what it missed while away.
+   */
+  public void keepTrading(Set<String> symbols) {
+    alwaysTrading = Set.copyOf(symbols);
   }
 
   public SimulatorFaults faults() {
@@ -318,6 +327,7 @@ public final class AlpacaSimulator {
       Map<String, Set<String>> wanted = demandedSymbols();
       Set<String> all = new LinkedHashSet<>();
       wanted.values().forEach(all::addAll);
+      all.addAll(alwaysTrading);
       if (!all.isEmpty()) {
         Instant now = clock.instant();
         Set<String> trading = new LinkedHashSet<>(all);

@@ -19,10 +19,14 @@ final class ItGateway {
         .merge(ShrinkWrap.createFromZipFile(WebArchive.class, new File("target/tickrelay.war")));
   }
 
-  /** The fake Alpaca at {@code ws://localhost:{reserved port}/fake/it}, where the gateway looks. */
+  /**
+   * The fake Alpaca at {@code ws://localhost:{reserved port}/fake/it}, where the gateway looks, with
+   * its REST history at {@code http://localhost:{reserved data port}}, where the backfill looks.
+   */
   static FakeAlpaca upstream(Set<String> entitledFeeds) throws Exception {
     return FakeAlpaca.start(FakeAlpaca.settings(entitledFeeds),
-        Integer.getInteger("tickrelay.it.upstream.port"), "it");
+        Integer.getInteger("tickrelay.it.upstream.port"), "it",
+        Integer.getInteger("tickrelay.it.data.port", 0));
   }
 
   /**

@@ -4,6 +4,7 @@ import io.tickrelay.config.Credential;
 import io.tickrelay.marketdata.MarketEvent;
 import io.tickrelay.protocol.HandshakeCapture;
 import io.tickrelay.simulator.AlpacaSimulator;
+import io.tickrelay.simulator.SimulatedHistoryApi;
 import io.tickrelay.simulator.SimulatorSettings;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnMessage;
@@ -11,7 +12,15 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -39,15 +48,45 @@ public final class FakeAlpaca implements AutoCloseable {
   private final Server server;
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
   private final AlpacaSimulator simulator;
+  private final HttpServer data;
 
-  private FakeAlpaca(SimulatorSettings settings, int port, String id) throws Exception {
+  private FakeAlpaca(SimulatorSettings settings, int port, String id, int dataPort) throws Exception {
     this.id = id;
     simulator = new AlpacaSimulator(settings, scheduler, Clock.systemUTC(), 42);
     SIMULATORS.put(id, simulator);
     // port -1 = ephemeral; 0 would mean Tyrus's default 8025 (toolchain.md §6.9)
     server = new Server("localhost", port, "/fake", Map.of(), Endpoint.class, CryptoEndpoint.class);
     server.start();
+    // the market-data REST API of the same market, for backfill (port 0 = ephemeral here)
+    SimulatedHistoryApi history = new SimulatedHistoryApi(simulator.history(), settings.account());
+    data = HttpServer.create(new InetSocketAddress("localhost", Math.max(0, dataPort)), 0);
+    data.createContext("/", exchange -> answer(exchange, history));
+    data.start();
     simulator.start();
+  }
+
+  private static void answer(HttpExchange exchange, SimulatedHistoryApi history) throws IOException {
+    try (exchange) {
+      Map<String, String> query = new HashMap<>();
+      String raw = exchange.getRequestURI().getRawQuery();
+      if (raw != null) {
+        for (String pair : raw.split("&")) {
+          int eq = pair.indexOf('=');
+          if (eq > 0) {
+            query.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+          }
+        }
+      }
+      SimulatedHistoryApi.Answer answer = history.get(exchange.getRequestURI().getPath(), query::get,
+          name -> exchange.getRequestHeaders().getFirst(name));
+      byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(answer.status(), body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
   }
 
   /** A fake that accepts {@link #KEY}/{@link #SECRET} on every feed, one connection per key. */
@@ -56,12 +95,23 @@ public final class FakeAlpaca implements AutoCloseable {
   }
 
   public static FakeAlpaca start(SimulatorSettings settings, int port) throws Exception {
-    return new FakeAlpaca(settings, port, UUID.randomUUID().toString());
+    return new FakeAlpaca(settings, port, UUID.randomUUID().toString(), 0);
   }
 
   /** A fake at a known port and path, {@code ws://localhost:{port}/fake/{id}}, for the ITs. */
   public static FakeAlpaca start(SimulatorSettings settings, int port, String id) throws Exception {
-    return new FakeAlpaca(settings, port, id);
+    return new FakeAlpaca(settings, port, id, 0);
+  }
+
+  /** A fake whose REST history (Alpaca's market-data API shapes) listens on {@code dataPort}. */
+  public static FakeAlpaca start(SimulatorSettings settings, int port, String id, int dataPort)
+      throws Exception {
+    return new FakeAlpaca(settings, port, id, dataPort);
+  }
+
+  /** The base of the fake's market-data REST API: {@code /v2/stocks/trades} and so on below it. */
+  public URI dataUrl() {
+    return URI.create("http://localhost:" + data.getAddress().getPort());
   }
 
   public static SimulatorSettings settings(Set<String> entitledFeeds) {
@@ -110,6 +160,7 @@ public final class FakeAlpaca implements AutoCloseable {
   public void close() {
     simulator.stop();
     server.stop();
+    data.stop(0);
     scheduler.shutdownNow();
     SIMULATORS.remove(id);
   }
