@@ -13,6 +13,7 @@ import io.tickrelay.protocol.ClientMessage;
 import io.tickrelay.protocol.GatewayMessages;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -130,15 +131,26 @@ final class Fanout {
    */
   synchronized int recovered(List<MarketEvent> events) {
     Set<Object> delivered = new HashSet<>();
+    Instant[] journalStart = {null};
     journal.after(journal.oldest() - 1).ifPresent(held -> held.forEach(s -> {
       Object identity = s.event() == null ? null : Recurrence.of(s.event());
       if (identity != null) {
         delivered.add(identity);
+        Instant t = s.event().timestamp();
+        if (t != null && (journalStart[0] == null || t.isBefore(journalStart[0]))) {
+          journalStart[0] = t;
+        }
       }
     }));
+    // once the journal has wrapped, an event older than all it holds may have been delivered live
+    // and can no longer be checked: it is not sent again (a duplicate is worse than a known gap)
+    Instant checkable = journal.oldest() > 1 ? journalStart[0] : null;
     List<MarketEvent> fresh = new ArrayList<>(events.size());
     for (MarketEvent event : events) {
       Object identity = Recurrence.of(event);
+      if (checkable != null && identity != null && event.timestamp().isBefore(checkable)) {
+        continue;
+      }
       if (identity == null || delivered.add(identity)) {
         fresh.add(event);
       }

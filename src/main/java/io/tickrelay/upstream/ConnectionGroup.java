@@ -9,6 +9,8 @@ import io.tickrelay.marketdata.SubscriptionRefused;
 import io.tickrelay.marketdata.UpstreamInterrupted;
 import io.tickrelay.marketdata.UpstreamRestored;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -57,6 +59,9 @@ final class ConnectionGroup {
   private final OverlapFilter overlap;
   private final Tasks timers;
   private final Clock clock;
+
+  /** How old the last data may be to mark where an outage began (the default silence window is 60 s). */
+  static final Duration RECENT_DATA = Duration.ofMinutes(2);
   /** Replaced sessions still reading what they had received; closed by timer or by stop(). */
   private final java.util.Set<UpstreamConnection> draining = ConcurrentHashMap.newKeySet();
   private final Map<UpstreamConnection, Member> members = new ConcurrentHashMap<>();
@@ -328,7 +333,7 @@ final class ConnectionGroup {
       if (change.from() == UpstreamState.CONNECTED && change.to() != UpstreamState.STOPPED && primary) {
         Interest held = connection.currentDemand(); // called back under the connection's lock: reentrant
         UpstreamInterrupted opened = new UpstreamInterrupted(
-            change.stream(), change.connection(), feed, change.at(), change.reason(), held);
+            change.stream(), change.connection(), feed, stoppedAt(change), change.reason(), held);
         if (!held.isEmpty() && outage.compareAndSet(null, opened)) {
           downstream.interrupted(opened);
         }
@@ -339,6 +344,19 @@ final class ConnectionGroup {
               open.since(), change.at(), open.interest(), Interest.none()));
         }
       }
+    }
+
+    /**
+     * Where the data stopped: a stall is noticed a silence window after the last data, a drop at
+     * once; the last data counts when it is recent (a quiet stream's last data may be hours old,
+     * and a window that long would be fetched again for nothing).
+     */
+    private Instant stoppedAt(UpstreamStateChanged change) {
+      Instant lastData = connection.status().lastDataAt(); // reentrant: the connection's lock
+      return lastData != null && lastData.isBefore(change.at())
+              && lastData.isAfter(change.at().minus(RECENT_DATA))
+          ? lastData
+          : change.at();
     }
 
     @Override

@@ -79,4 +79,33 @@ class RecoveredDeliveryTest {
       assertEquals(live + 3, server.hub().head(Streams.STOCKS), "nothing journaled twice");
     }
   }
+  @Test
+  void aRecoveredTradeOlderThanEverythingAWrappedJournalHoldsIsNotSentAgain() throws Exception {
+    try (WsProbe client = WsProbe.connect(server.uri("iex"))) {
+      client.send(AUTH);
+      client.awaitText("authenticated", WAIT);
+      client.send("{\"action\":\"subscribe\",\"trades\":[\"AAPL\"]}");
+      client.awaitText("subscription", WAIT);
+      long before = server.hub().head(Streams.STOCKS);
+      List<MarketEvent> later = new java.util.ArrayList<>();
+      for (int i = 1; i <= 1100; i++) { // more than the test hub's journal of 1000 holds
+        later.add(new Trade("MSFT", i, "V", 1, 1, AT.plusSeconds(1), List.of("@"), "C"));
+      }
+      server.hub().publish(Streams.STOCKS, later);
+      await(before + later.size());
+      server.hub().recovered(Streams.STOCKS, List.of(
+          trade(500, "V"), // before everything the journal still holds: unknowable, not sent
+          new Trade("AAPL", 501, "V", 1, 1, AT.plusSeconds(2), List.of("@"), "C")));
+      server.hub().publish(Streams.STOCKS,
+          List.of(new Trade("AAPL", 502, "V", 1, 1, AT.plusSeconds(3), List.of("@"), "C")));
+      Await.until("the live trade after the backfill", WAIT,
+          () -> String.join("", client.received()).contains("\"i\":502,"));
+      StringBuilder seen = new StringBuilder();
+      Matcher m = TRADE_ID.matcher(String.join("", client.received()));
+      while (m.find()) {
+        seen.append(m.group(1)).append(' ');
+      }
+      assertEquals("501 502 ", seen.toString());
+    }
+  }
 }
