@@ -32,6 +32,8 @@ final class ClientSession {
   private int failedAuths;
   private ScheduledFuture<?> authDeadline;
   private long resumeFrom = -1;
+  /** The highest {@code x-seq} this client was sent; guarded by the stream's fan-out lock. */
+  private long highestSeqSent;
   private final java.util.Map<GapBook.Key, Long> deliveredAfter = new java.util.HashMap<>();
 
   ClientSession(String id, StreamPath path, WireFormat format, ClientOutbox outbox, ControlRate rate) {
@@ -131,6 +133,14 @@ final class ClientSession {
    * The sequence number after which this connection has had every message of {@code key} (live
    * since it subscribed, or replayed); null when it never subscribed to it.
    */
+  long highestSeqSent() {
+    return highestSeqSent;
+  }
+
+  void sentSeq(long seq) {
+    highestSeqSent = Math.max(highestSeqSent, seq);
+  }
+
   Long deliveredAfter(GapBook.Key key) {
     return deliveredAfter.get(key);
   }

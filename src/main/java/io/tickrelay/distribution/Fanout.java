@@ -126,7 +126,8 @@ final class Fanout {
   /**
    * Events recovered from the provider's history after an outage: those the journal already holds
    * (a trade by symbol, venue and id, a bar by kind, symbol and start) were delivered live and are
-   * dropped, the rest are published like live data (issue 13: each trade reaches a client once).
+   * dropped, and so are those from before the gateway held their symbol upstream (the window starts
+   * a little before the drop); the rest are published like live data (issue 13: each trade reaches a client once).
    * Returns how many were published.
    */
   synchronized int recovered(List<MarketEvent> events) {
@@ -150,6 +151,10 @@ final class Fanout {
       Object identity = Recurrence.of(event);
       if (checkable != null && identity != null && event.timestamp().isBefore(checkable)) {
         continue;
+      }
+      Instant held = identity == null ? null : gaps.heldSince(event.channel(), event.symbol());
+      if (identity != null && (held == null || event.timestamp().isBefore(held))) {
+        continue; // from before the gateway held it upstream (or no longer held): not missed
       }
       if (identity == null || delivered.add(identity)) {
         fresh.add(event);
@@ -333,7 +338,10 @@ final class Fanout {
       return;
     }
     List<ClientOutbox.Item> items = new ArrayList<>(wantedMissed.size());
-    wantedMissed.forEach(s -> items.add(new ClientOutbox.Item(encoded(client, s, true), null)));
+    wantedMissed.forEach(s -> {
+      client.sentSeq(s.seq());
+      items.add(new ClientOutbox.Item(encoded(client, s, true), null));
+    });
     if (client.outbox().data(items) == ClientOutbox.Offer.SLOW) {
       slow.accept(client);
       return;
@@ -422,8 +430,14 @@ final class Fanout {
       if (cap != null && s.key() != null && !cap.admit(s, now)) {
         continue;
       }
+      // a last value or a released quote is older than what the client may have had since: it
+      // keeps its x-seq only while that stays in order, otherwise it goes as a plain snapshot
+      boolean withSeq = sequenced && (live || s.gap() != null || s.seq() > client.highestSeqSent());
+      if (withSeq) {
+        client.sentSeq(s.seq());
+      }
       items.add(new ClientOutbox.Item(
-              encoded(client, s, sequenced), s.key(), live ? s.eventNanos() : 0));
+              encoded(client, s, withSeq), s.key(), live ? s.eventNanos() : 0));
     }
     if (client.outbox().data(items) == ClientOutbox.Offer.SLOW) {
       slow.accept(client);

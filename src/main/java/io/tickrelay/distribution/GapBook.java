@@ -38,6 +38,8 @@ final class GapBook {
   private final Journal journal;
   private final Map<String, Streamed> outages = new HashMap<>();
   private final Map<Key, Released> released = new HashMap<>();
+  /** Since when each (channel, symbol) is held upstream, by the gateway's clock. */
+  private final Map<Key, Instant> heldSince = new HashMap<>();
 
   GapBook(String stream, Journal journal) {
     this.stream = stream;
@@ -70,6 +72,7 @@ final class GapBook {
     Streamed marker = journal.append(new GatewayMessages.Gap("open", 0, stream, null, RELEASED, at,
         null, removed, null, null, null), false);
     for (Key key : keys(removed)) {
+      heldSince.remove(key);
       released.put(key, new Released(marker.seq(), at));
     }
   }
@@ -82,6 +85,7 @@ final class GapBook {
     Map<Long, Map<Channel, Set<String>>> byWindow = new TreeMap<>();
     Map<Long, Instant> since = new HashMap<>();
     for (Key key : keys(added)) {
+      heldSince.put(key, at);
       Released r = released.remove(key);
       long opened = r == null ? 0 : r.seq();
       since.put(opened, r == null ? null : r.at());
@@ -94,6 +98,19 @@ final class GapBook {
           opened == 0 ? NEVER_HELD : HELD_AGAIN, since.get(opened), at, window, window,
           Interest.none(), window), false);
     });
+  }
+
+  /**
+   * Since when the gateway holds {@code symbol} on {@code channel} upstream, itself or through
+   * {@code *}; null when it does not: nothing from before that was the stream's to deliver.
+   */
+  Instant heldSince(Channel channel, String symbol) {
+    Instant exact = heldSince.get(new Key(channel, symbol));
+    Instant wildcard = heldSince.get(new Key(channel, Interest.WILDCARD));
+    if (exact == null || wildcard == null) {
+      return exact == null ? wildcard : exact;
+    }
+    return exact.isBefore(wildcard) ? exact : wildcard;
   }
 
   /** The marker as one client may see it: only the part about what it subscribes to. */
