@@ -201,6 +201,11 @@ public class GatewayConfig {
   @ConfigProperty(name = "tickrelay.client.max-frame-bytes", defaultValue = "65536")
   int clientMaxFrameBytes;
 
+  // bytes waiting per client, control frames included, before 407 (delivery/ClientOutbox)
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.max-pending-bytes", defaultValue = "8388608")
+  long clientMaxPendingBytes;
+
   @Inject
   @ConfigProperty(name = "tickrelay.client.journal-size", defaultValue = "10000")
   int clientJournalSize;
@@ -533,6 +538,10 @@ public class GatewayConfig {
 
   public Duration clientSlowCloseGrace() {
     return clientSlowCloseGrace;
+  }
+
+  public long clientMaxPendingBytes() {
+    return clientMaxPendingBytes;
   }
 
   public int clientMaxFrameBytes() {

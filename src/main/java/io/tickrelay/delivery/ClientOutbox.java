@@ -7,6 +7,10 @@ import java.util.ArrayList;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
@@ -15,8 +19,12 @@ import java.util.logging.Logger;
  * is in flight, messages wait in order, and a conflatable message (a quote or bar) replaces the
  * waiting one with the same key, moving to the back so the client still sees time order. Others
  * (trades, control messages) are never dropped silently: past {@link Limits#maxPending} waiting
- * messages, or a send stuck longer than {@link Limits#slowAfter}, the queue is dropped and the
- * client gets its {@code 407 slow client} frame and is closed (fanout-anchors.md §B.4.3-5).
+ * messages, past {@link Limits#maxPendingBytes} waiting bytes (data and control frames alike, so a
+ * client that asks for acknowledgements and never reads them is bounded too), or a send stuck
+ * longer than {@link Limits#slowAfter}, the queue is dropped and the client gets its {@code 407
+ * slow client} frame and is closed (fanout-anchors.md §B.4.3-5). A close that waits for the queue
+ * to drain ({@link #finish}, the slow cut-off) becomes a forced close after {@link
+ * Limits#closeGrace} when the outbox has a scheduler, so a peer that stopped reading is closed too.
  */
 public final class ClientOutbox {
 
@@ -30,8 +38,29 @@ public final class ClientOutbox {
     byte[] frame(List<byte[]> messages);
   }
 
-  /** How far behind a client may fall, and how big a batched data frame may grow. */
-  public record Limits(int maxPending, Duration slowAfter, int maxFrameBytes) {}
+  /**
+   * How far behind a client may fall, and how big a batched data frame may grow.
+   *
+   * @param maxPending waiting messages (after conflation) before the client is cut off as slow
+   * @param slowAfter a send in flight this long makes the client slow
+   * @param maxFrameBytes the size a batched data frame grows to at most
+   * @param maxPendingBytes waiting bytes, control frames included, before the client is cut off; a
+   *     single waiting frame never counts as over it (a lone large acknowledgement still goes)
+   * @param closeGrace how long a close that waits for the queue to drain may wait before it is
+   *     forced (with a scheduler)
+   */
+  public record Limits(
+      int maxPending, Duration slowAfter, int maxFrameBytes, long maxPendingBytes, Duration closeGrace) {
+
+    /** 8 MiB: twice the largest acknowledgement (10,000 symbols of 32 characters on every channel). */
+    public static final long DEFAULT_MAX_PENDING_BYTES = 8L << 20;
+
+    public static final Duration DEFAULT_CLOSE_GRACE = Duration.ofSeconds(5);
+
+    public Limits(int maxPending, Duration slowAfter, int maxFrameBytes) {
+      this(maxPending, slowAfter, maxFrameBytes, DEFAULT_MAX_PENDING_BYTES, DEFAULT_CLOSE_GRACE);
+    }
+  }
 
   /**
    * A data message; a non-null {@code conflationKey} lets a newer message replace it, and {@code
@@ -77,11 +106,15 @@ public final class ClientOutbox {
   private final LongSupplier nanoTime;
   private final OutboxListener listener;
   private final DirectWriter writer;
+  private final ScheduledExecutorService scheduler;
   // Waiting messages in send order, replaced ones left in place but dead; only conflatable ones
   // are also indexed by key, so a trade costs one append and no hashing on the hot path.
   private final ArrayDeque<Entry> queue = new ArrayDeque<>();
   private final HashMap<Object, Entry> byKey = new HashMap<>();
   private int live;
+  /** The bytes of the live waiting entries. */
+  private long liveBytes;
+  private ScheduledFuture<?> forcedClose;
   private boolean sending;
   private long sendStartedNanos;
   private Thread inSend;
@@ -119,6 +152,22 @@ public final class ClientOutbox {
       LongSupplier nanoTime,
       OutboxListener listener,
       DirectWriter writer) {
+    this(sink, framer, limits, slowFrame, nanoTime, listener, writer, null);
+  }
+
+  /**
+   * With a {@code scheduler}, a close that waits for the queue to drain is forced after {@link
+   * Limits#closeGrace}; null waits as long as the peer takes to read.
+   */
+  public ClientOutbox(
+      FrameSink sink,
+      Framer framer,
+      Limits limits,
+      byte[] slowFrame,
+      LongSupplier nanoTime,
+      OutboxListener listener,
+      DirectWriter writer,
+      ScheduledExecutorService scheduler) {
     this.sink = sink;
     this.framer = framer;
     this.limits = limits;
@@ -126,6 +175,7 @@ public final class ClientOutbox {
     this.nanoTime = nanoTime;
     this.listener = listener;
     this.writer = writer;
+    this.scheduler = scheduler;
     this.direct = writer != null;
   }
 
@@ -147,6 +197,7 @@ public final class ClientOutbox {
           if (replaced != null) {
             replaced.live = false; // moves to the back: the client still sees time order
             live--;
+            liveBytes -= replaced.bytes.length;
             conflated++;
             listener.conflated();
           }
@@ -154,10 +205,7 @@ public final class ClientOutbox {
         append(entry);
       }
       if (behind()) {
-        listener.dropped(live);
-        clear();
-        append(new Entry(slowFrame, true, 0, null));
-        closeWhenDrained = SLOW;
+        cutOffLocked();
         offer = Offer.SLOW;
       }
     }
@@ -165,27 +213,79 @@ public final class ClientOutbox {
     return offer;
   }
 
-  /** Queues a control message; it travels alone in its frame (Alpaca docs, §Messages). */
-  public void control(byte[] frame) {
+  /**
+   * Queues a control message; it travels alone in its frame (Alpaca docs, §Messages). It counts
+   * against the same limits as data: {@link Offer#SLOW} when it made the client slow.
+   */
+  public Offer control(byte[] frame) {
+    Offer offer = Offer.QUEUED;
     synchronized (this) {
       if (closed || closeWhenDrained != null) {
-        return;
+        return Offer.CLOSED;
       }
       append(new Entry(frame, true, 0, null));
+      if (behind()) {
+        cutOffLocked();
+        offer = Offer.SLOW;
+      }
     }
     pump();
+    return offer;
   }
 
-  /** Sends what is queued and a last frame (an error), then closes the session. */
+  /**
+   * Sends what is queued and a last frame (an error), then closes the session; when the queue is
+   * over its limits, the last frame alone. Forced after {@link Limits#closeGrace} (with a
+   * scheduler) if the peer does not read it.
+   */
   public void finish(byte[] lastFrame, CloseReason reason) {
     synchronized (this) {
       if (closed || closeWhenDrained != null) {
         return;
       }
       append(new Entry(lastFrame, true, 0, null));
+      if (behind()) {
+        listener.dropped(live - 1);
+        clear();
+        append(new Entry(lastFrame, true, 0, null));
+      }
       closeWhenDrained = reason;
+      forceCloseLater(reason);
     }
     pump();
+  }
+
+  /** Under the lock: drops what waits, queues the {@code 407} and closes after it (or the grace). */
+  private void cutOffLocked() {
+    listener.dropped(live);
+    clear();
+    append(new Entry(slowFrame, true, 0, null));
+    closeWhenDrained = SLOW;
+    forceCloseLater(SLOW);
+  }
+
+  /** Under the lock: a close waiting for the peer to read is forced after the grace. */
+  private void forceCloseLater(CloseReason reason) {
+    if (scheduler == null) {
+      return;
+    }
+    try {
+      forcedClose = scheduler.schedule(
+          () -> forceClose(reason), limits.closeGrace().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) { // the gateway is stopping: its shutdown closes us
+      LOG.fine(() -> "client " + sink.id() + ": forced close not scheduled: " + e);
+    }
+  }
+
+  private void forceClose(CloseReason reason) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+    }
+    LOG.fine(() -> "client " + sink.id() + ": did not read its last frames within "
+        + limits.closeGrace() + "; closing it");
+    abort(reason);
   }
 
   /** Closes at once, dropping what is queued. */
@@ -199,12 +299,18 @@ public final class ClientOutbox {
         listener.dropped(live);
         clear();
       }
+      cancelForcedClose();
     }
     sink.close(reason);
   }
 
   public synchronized int pending() {
     return live;
+  }
+
+  /** The bytes of the messages waiting (not the one in flight). */
+  public synchronized long pendingBytes() {
+    return liveBytes;
   }
 
   /** How many waiting messages a newer one replaced. */
@@ -218,6 +324,7 @@ public final class ClientOutbox {
 
   private boolean behind() {
     return live > limits.maxPending()
+        || (liveBytes > limits.maxPendingBytes() && live > 1)
         || (sending && nanoTime.getAsLong() - sendStartedNanos > limits.slowAfter().toNanos());
   }
 
@@ -240,6 +347,7 @@ public final class ClientOutbox {
         return Next.NOTHING;
       }
       closed = true;
+      cancelForcedClose();
       return new Next(null, null, 0, closeWhenDrained);
     }
     sending = true;
@@ -402,6 +510,7 @@ public final class ClientOutbox {
       }
       queue.pollFirst();
       live--;
+      liveBytes -= entry.bytes.length;
       if (entry.key != null) {
         byKey.remove(entry.key);
       }
@@ -420,6 +529,7 @@ public final class ClientOutbox {
   private void append(Entry entry) {
     queue.addLast(entry);
     live++;
+    liveBytes += entry.bytes.length;
     if (queue.size() > 2 * live + 64) {
       queue.removeIf(e -> !e.live); // replaced quotes of a client behind: drop them, amortized
     }
@@ -429,6 +539,14 @@ public final class ClientOutbox {
     queue.clear();
     byKey.clear();
     live = 0;
+    liveBytes = 0;
+  }
+
+  private void cancelForcedClose() {
+    if (forcedClose != null) {
+      forcedClose.cancel(false);
+      forcedClose = null;
+    }
   }
 
   private void sent(Throwable failure) {

@@ -159,7 +159,8 @@ final class ClientHub {
             codec.error(AlpacaError.SLOW_CLIENT),
             nanoTime,
             delivery,
-            writer);
+            writer,
+            scheduler); // issue 15: a drain-then-close is forced after the grace
     ClientSession client =
         new ClientSession(
             sink.id(),
@@ -167,6 +168,7 @@ final class ClientHub {
             codec.format(),
             outbox,
             new ControlRate(settings.controlRate(), nanoTime.getAsLong()));
+    client.onSlow(this::cutOffSlow); // a control frame over the outbox's limits is a 407 too
     if (admitted.incrementAndGet() > settings.maxClients()) {
       admitted.decrementAndGet();
       LOG.info(() -> client.describe() + ": turned away, " + settings.maxClients() + " connected");
@@ -438,6 +440,10 @@ final class ClientHub {
       return;
     }
     Interest current = client.subscriptions();
+    if (request.subscribe() ? current.containsAll(requested) : !current.overlaps(requested)) {
+      fanout(client.stream()).unchanged(client); // answered as before, at the cost of the request
+      return;
+    }
     Interest next = request.subscribe() ? current.plus(requested) : current.minus(requested);
     int limit = settings.entitlements().of(client.credential().key()).symbols();
     if (request.subscribe() && distinctSymbols(next) > limit) {

@@ -10,6 +10,7 @@ import io.tickrelay.protocol.WireCodec;
 import io.tickrelay.protocol.WireFormat;
 import jakarta.websocket.CloseReason;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
 
 /**
  * One connected client: its path (stream and feed), wire format, credential once authenticated, subscriptions,
@@ -35,6 +36,10 @@ final class ClientSession {
   /** The highest {@code x-seq} this client was sent; guarded by the stream's fan-out lock. */
   private long highestSeqSent;
   private final java.util.Map<GapBook.Key, Long> deliveredAfter = new java.util.HashMap<>();
+  /** The last acknowledgement and the state it told; guarded by the stream's fan-out lock. */
+  private Interest ackedState;
+  private byte[] ack;
+  private volatile Consumer<ClientSession> onSlow = c -> {};
 
   ClientSession(String id, StreamPath path, WireFormat format, ClientOutbox outbox, ControlRate rate) {
     this.id = id;
@@ -172,8 +177,26 @@ final class ClientSession {
     releaseScheduled = false;
   }
 
+  /** Who hears that a control frame made this client slow (its outbox then closes it). */
+  void onSlow(Consumer<ClientSession> onSlow) {
+    this.onSlow = onSlow;
+  }
+
+  /** Queues a control frame; it counts against the outbox's limits like data. */
   void send(byte[] controlFrame) {
-    outbox.control(controlFrame);
+    if (outbox.control(controlFrame) == ClientOutbox.Offer.SLOW) {
+      onSlow.accept(this);
+    }
+  }
+
+  /** The encoded acknowledgement of {@code state} if it was the last one sent, else null. */
+  byte[] ackOf(Interest state) {
+    return state == ackedState ? ack : null;
+  }
+
+  void acked(Interest state, byte[] encoded) {
+    this.ackedState = state;
+    this.ack = encoded;
   }
 
   /** Sends an Alpaca error and closes the session after it (404, 409 and the like). */

@@ -89,7 +89,8 @@ public class ClientSessions {
         config.clientAuthTimeout(),
         config.clientMaxConnections(),
         new ClientOutbox.Limits(
-            config.clientOutboxMessages(), config.clientSlowAfter(), config.clientMaxFrameBytes()),
+            config.clientOutboxMessages(), config.clientSlowAfter(), config.clientMaxFrameBytes(),
+            config.clientMaxPendingBytes(), config.clientSlowCloseGrace()),
         config.clientSlowCloseGrace(),
         config.clientJournalSize(),
         new ControlRate.Limits(

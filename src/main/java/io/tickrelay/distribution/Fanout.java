@@ -169,23 +169,55 @@ final class Fanout {
   /**
    * Applies a new subscription set: index, upstream demand, the full-state answer and then, for
    * what was added, the replay of a client that sent {@code x-resume} (everything after its
-   * {@code seq} up to now) or else, for clients that asked, the last values; all under the lock, so
-   * the first live message after it is the next one in sequence.
+   * {@code seq} up to now) or else, for clients that asked, the last values; in that order under
+   * the lock, so the first live message after it is the next one in sequence. What is large (the
+   * set differences, the encoded answer) is computed before taking the lock; under it, the work is
+   * proportional to the change.
    */
-  synchronized void subscribe(ClientSession client, Interest next) {
-    Interest added = next.minus(client.subscriptions());
-    upstream(subscriptions.replace(client, next));
-    client.send(
-        client.path().kind() == StreamPath.Kind.STOCKS
-            ? client.codec().subscription(next)
-            : client.codec().subscription(next, client.path().offered()));
-    long head = journal.head();
-    if (client.resumeFrom() >= 0 && !added.isEmpty()) {
-      replay(client, added, client.resumeFrom());
-    } else if (client.options().lastValue()) {
-      deliver(client, lastValues.of(added), nanoTime.getAsLong(), false);
+  void subscribe(ClientSession client, Interest next) {
+    Interest previous = client.subscriptions();
+    Interest added = next.minus(previous);
+    Interest removed = previous.minus(next);
+    byte[] ack = acknowledgement(client, next);
+    synchronized (this) {
+      if (client.subscriptions() != previous) { // changed meanwhile (an upstream refusal): redo
+        added = next.minus(client.subscriptions());
+        removed = client.subscriptions().minus(next);
+      }
+      upstream(subscriptions.apply(client, next, added, removed));
+      client.acked(next, ack);
+      client.send(ack);
+      long head = journal.head();
+      if (client.resumeFrom() >= 0 && !added.isEmpty()) {
+        replay(client, added, client.resumeFrom());
+      } else if (client.options().lastValue()) {
+        deliver(client, lastValues.of(added), nanoTime.getAsLong(), false);
+      }
+      client.deliveredAfter(GapBook.keys(added), head);
     }
-    client.deliveredAfter(GapBook.keys(added), head);
+  }
+
+  /**
+   * A subscribe or unsubscribe that changes nothing: Alpaca answers every one with the state, so
+   * the client gets it again, as the same bytes as last time where it had them (no encoding, no
+   * index work); it counts against the client's outbox limits like any other frame.
+   */
+  void unchanged(ClientSession client) {
+    byte[] ack;
+    synchronized (this) {
+      ack = client.ackOf(client.subscriptions());
+      if (ack != null) {
+        client.send(ack);
+        return;
+      }
+    }
+    subscribe(client, client.subscriptions()); // never acknowledged yet: the first answer
+  }
+
+  private static byte[] acknowledgement(ClientSession client, Interest state) {
+    return client.path().kind() == StreamPath.Kind.STOCKS
+        ? client.codec().subscription(state)
+        : client.codec().subscription(state, client.path().offered());
   }
 
   /** Drops every subscription of a client that left or was cut off. */

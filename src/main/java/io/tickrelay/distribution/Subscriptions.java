@@ -31,30 +31,38 @@ final class Subscriptions {
   /** Replaces a client's subscriptions and reports what that changed in the union of demand. */
   synchronized DemandChanged replace(ClientSession client, Interest next) {
     Interest previous = client.subscriptions();
-    Interest added = next.minus(previous);
-    Interest removed = previous.minus(next);
+    return apply(client, next, next.minus(previous), previous.minus(next));
+  }
+
+  /**
+   * Sets a client's subscriptions to {@code next}, given what that adds and removes (computed by
+   * the caller, outside any lock); costs O(added + removed), whatever the number of subscribers of
+   * each symbol: the sets are changed in place (concurrent sets, so an iteration in progress sees
+   * each member once or not at all).
+   */
+  synchronized DemandChanged apply(
+      ClientSession client, Interest next, Interest added, Interest removed) {
     Map<Channel, Set<String>> demandAdded = new EnumMap<>(Channel.class);
     Map<Channel, Set<String>> demandRemoved = new EnumMap<>(Channel.class);
     for (Channel channel : added.channels()) {
+      Map<String, Set<ClientSession>> bySymbol = index.get(channel);
       for (String symbol : added.symbols(channel)) {
-        Set<ClientSession> before = index.get(channel).getOrDefault(symbol, Set.of());
-        Set<ClientSession> after = new HashSet<>(before);
-        after.add(client);
-        index.get(channel).put(symbol, Set.copyOf(after));
-        if (before.isEmpty()) {
+        Set<ClientSession> clients = bySymbol.get(symbol);
+        if (clients == null) {
+          clients = ConcurrentHashMap.newKeySet();
+          bySymbol.put(symbol, clients);
           demandAdded.computeIfAbsent(channel, c -> new HashSet<>()).add(symbol);
         }
+        clients.add(client);
       }
     }
     for (Channel channel : removed.channels()) {
+      Map<String, Set<ClientSession>> bySymbol = index.get(channel);
       for (String symbol : removed.symbols(channel)) {
-        Set<ClientSession> after = new HashSet<>(index.get(channel).getOrDefault(symbol, Set.of()));
-        after.remove(client);
-        if (after.isEmpty()) {
-          index.get(channel).remove(symbol);
+        Set<ClientSession> clients = bySymbol.get(symbol);
+        if (clients != null && clients.remove(client) && clients.isEmpty()) {
+          bySymbol.remove(symbol);
           demandRemoved.computeIfAbsent(channel, c -> new HashSet<>()).add(symbol);
-        } else {
-          index.get(channel).put(symbol, Set.copyOf(after));
         }
       }
     }

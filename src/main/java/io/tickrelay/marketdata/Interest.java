@@ -74,6 +74,32 @@ public final class Interest {
     return set != null && (set.contains(symbol) || set.contains(WILDCARD));
   }
 
+  /** Whether every (channel, symbol) of {@code other} is here literally; costs O(other). */
+  public boolean containsAll(Interest other) {
+    for (Map.Entry<Channel, SortedSet<String>> entry : other.symbols.entrySet()) {
+      SortedSet<String> set = symbols.get(entry.getKey());
+      if (set == null || !set.containsAll(entry.getValue())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether some (channel, symbol) of {@code other} is here literally; costs O(other). */
+  public boolean overlaps(Interest other) {
+    for (Map.Entry<Channel, SortedSet<String>> entry : other.symbols.entrySet()) {
+      SortedSet<String> set = symbols.get(entry.getKey());
+      if (set != null) {
+        for (String symbol : entry.getValue()) {
+          if (set.contains(symbol)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
   public Interest plus(Interest other) {
     return combine(other, true);
   }
