@@ -34,6 +34,7 @@ public final class StalledReader implements AutoCloseable {
   private final Socket socket = new Socket();
   private final DataInputStream in;
   private final OutputStream out;
+  private boolean ended;
 
   public StalledReader(int port, String path, String key, String secret) throws IOException {
     socket.setReceiveBufferSize(4096); // small, so the server's sends back up quickly
@@ -88,9 +89,17 @@ public final class StalledReader implements AutoCloseable {
           return frames;
         }
       }
-    } catch (EOFException | SocketTimeoutException end) {
+    } catch (EOFException end) {
+      ended = true;
+      return frames;
+    } catch (SocketTimeoutException silence) {
       return frames;
     }
+  }
+
+  /** Whether a read reached the end of the stream: the server closed the connection. */
+  public boolean ended() {
+    return ended;
   }
 
   private Frame readFrame() throws IOException {
