@@ -31,6 +31,8 @@ final class HeldSubscriptions {
   private Interest carried = Interest.none();
   /** What the provider last confirmed holding; restored first, so a refusal of the rest spares it. */
   private Interest accepted = Interest.none();
+  /** What requests sent or queued so far ask the provider to hold; differs while changes wait. */
+  private Interest requested = Interest.none();
   private boolean settled;
 
   HeldSubscriptions(String name, UpstreamProtocol protocol, ConnectionFigures figures, Supplier<String> feed) {
@@ -46,10 +48,33 @@ final class HeldSubscriptions {
 
   /** Remembers a change; returns the frames that make a live session follow it (none when not live). */
   List<Frame> change(DemandChanged change, boolean live) {
+    return change(change, live, false);
+  }
+
+  /**
+   * Remembers a change; returns the frames that make a live session follow it, none when not live
+   * or when {@code deferred}: then {@link #net} makes them later, merged with the changes after it.
+   */
+  List<Frame> change(DemandChanged change, boolean live, boolean deferred) {
     // what a refusal already dropped is not unsubscribed again when its clients let go of it
     Interest removed = intersection(change.removed(), demand);
     demand = demand.plus(change.added()).minus(removed);
-    return live ? requests(change.added(), removed) : List.of();
+    if (!live || deferred) {
+      return List.of();
+    }
+    requested = requested.plus(change.added()).minus(removed);
+    return requests(change.added(), removed);
+  }
+
+  /**
+   * The requests for the difference between the demand and what was requested so far: every
+   * deferred change, merged (a symbol added and removed again costs nothing).
+   */
+  List<Frame> net() {
+    Interest add = demand.minus(requested);
+    Interest remove = requested.minus(demand);
+    requested = demand;
+    return add.isEmpty() && remove.isEmpty() ? List.of() : requests(add, remove);
   }
 
   /** A connect is starting with a URL that subscribes {@code byUrl}. */
@@ -61,6 +86,7 @@ final class HeldSubscriptions {
   List<Frame> restore() {
     inFlight.clear();
     settled = false;
+    requested = demand;
     Interest wanted = demand.minus(carried);
     Interest known = intersection(wanted, accepted);
     // what the provider accepted before goes first and apart from what it never saw: a request is
@@ -104,6 +130,7 @@ final class HeldSubscriptions {
     } else if (row.reaction() == FailureReaction.REJECT_REQUEST && request != null && !request.isEmpty()) {
       Interest dropped = intersection(request, demand);
       demand = demand.minus(dropped);
+      requested = requested.minus(dropped);
       LOG.warning(name + ": " + what + "; the provider keeps the previous subscriptions, refused and no"
           + " longer held: " + dropped);
       return dropped;

@@ -58,6 +58,8 @@ public final class UpstreamConnection {
   private Instant since;
   private String reason = "not started";
   private int generation;
+  /** A {@link PacedSender#sendLater} entry waits and will carry the net of further changes. */
+  private boolean netQueued;
   private UpstreamProtocol.Conversation conversation;
   private Session session;
   private ScheduledFuture<?> pending;
@@ -122,16 +124,37 @@ public final class UpstreamConnection {
     Session live;
     int attempt;
     List<Frame> requests;
+    boolean queueNet = false;
     synchronized (this) {
       live = state == UpstreamState.CONNECTED ? session : null;
       attempt = generation;
       boolean watchedBefore = SilenceRule.watches(held.demand(), protocol.steadyChannels());
-      requests = held.change(change, live != null);
+      // while paced frames wait, a change only joins the net sent when its turn comes (M10)
+      boolean defer = live != null && (netQueued || sender.backlogged());
+      requests = held.change(change, live != null, defer);
+      if (defer && !netQueued) {
+        netQueued = true;
+        queueNet = true;
+      }
       if (!watchedBefore && SilenceRule.watches(held.demand(), protocol.steadyChannels())) {
         steadySince = clock.instant(); // the silence window counts from when steady data was wanted
       }
     }
-    send(live, attempt, requests);
+    if (queueNet) {
+      int queuedFor = attempt;
+      sender.sendLater(live, () -> netRequests(queuedFor), () -> isCurrent(queuedFor));
+    } else {
+      send(live, attempt, requests);
+    }
+  }
+
+  /** The requests that bring the provider to the demand now, for the queued net entry. */
+  private synchronized List<Frame> netRequests(int attempt) {
+    if (attempt != generation) {
+      return List.of(); // a new session restores the whole demand
+    }
+    netQueued = false;
+    return held.net();
   }
 
   public synchronized UpstreamStatus status() {
@@ -313,6 +336,7 @@ public final class UpstreamConnection {
       feeds.live();
       transition(UpstreamState.CONNECTED, "authenticated on feed " + feed());
       restore = held.restore();
+      netQueued = false; // an entry of the old session is dropped; the restore carries it all
       selected = new FeedSelected(protocol.stream(), settings.name(), feed(), feeds.reason(), clock.instant());
       keepalive = tasks.scheduleRepeating(() -> ping(attempt), settings.pingInterval());
       if (feeds.onFallback() && !settings.reprobeInterval().isZero()) {
