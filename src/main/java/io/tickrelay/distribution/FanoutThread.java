@@ -40,6 +40,9 @@ final class FanoutThread {
   private final long windowNanos;
   private final Thread thread;
   private volatile boolean stopped;
+  /** Events lost because the thread handing them over was interrupted while the queue was full. */
+  private final java.util.concurrent.atomic.AtomicLong lostOnInterrupt =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * @param capacity upstream frames that may wait; beyond it the upstream thread waits too, which
@@ -69,7 +72,9 @@ final class FanoutThread {
       queue.put(new Handoff(stream, events, null));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      LOG.fine(() -> "hand-off of " + events.size() + " events interrupted");
+      long lost = lostOnInterrupt.addAndGet(events.size());
+      LOG.warning(() -> stream + ": hand-off to the fan-out interrupted while its queue was full: "
+          + events.size() + " events lost (" + lost + " since start)");
     }
   }
 
@@ -85,8 +90,14 @@ final class FanoutThread {
       queue.put(new Handoff(stream, List.of(), task));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      LOG.fine(() -> "hand-off of a task for " + stream + " interrupted");
+      LOG.warning(() -> stream + ": hand-off of a task (a gap marker or backfill) to the fan-out"
+          + " interrupted while its queue was full; it is lost");
     }
+  }
+
+  /** Events lost because an interrupted upstream thread could not hand them over. */
+  long lostOnInterrupt() {
+    return lostOnInterrupt.get();
   }
 
   /** Events handed over and not yet fanned out. */

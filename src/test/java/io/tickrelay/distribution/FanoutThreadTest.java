@@ -91,6 +91,32 @@ class FanoutThreadTest {
     assertTrue(rounds.isEmpty());
   }
 
+  @Test
+  void eventsAnInterruptedReaderCouldNotHandOverAreCounted() throws Exception {
+    CountDownLatch busy = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    FanoutThread fanout = new FanoutThread(Thread::new, 1, Duration.ZERO, (s, e) -> {
+      busy.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    try {
+      fanout.offer(Streams.STOCKS, List.of(trade("A", 1)));
+      assertTrue(busy.await(10, TimeUnit.SECONDS), "first round started");
+      fanout.offer(Streams.STOCKS, List.of(trade("B", 2))); // fills the queue of one
+      Thread.currentThread().interrupt(); // the reader is interrupted as it waits for room
+      fanout.offer(Streams.STOCKS, List.of(trade("C", 3), trade("D", 4)));
+      assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+      assertEquals(2, fanout.lostOnInterrupt());
+    } finally {
+      release.countDown();
+      fanout.stop();
+    }
+  }
+
   private static List<String> symbols(Round round) {
     return round.events().stream().map(MarketEvent::symbol).collect(Collectors.toList());
   }
