@@ -20,7 +20,7 @@ class ClientOutboxTest {
   static final class ControlledSink implements FrameSink {
     final List<String> frames = new ArrayList<>();
     Consumer<Throwable> inFlight;
-    CloseReason closed;
+    volatile CloseReason closed;
     boolean inline;
 
     @Override
@@ -159,5 +159,73 @@ class ClientOutboxTest {
     assertEquals(CloseReason.CloseCodes.CLOSED_ABNORMALLY, sink.closed.getCloseCode());
     assertEquals(0, outbox.pending());
     assertTrue(outbox.closing());
+  }
+
+  private ClientOutbox budgeted(long maxPendingBytes, java.util.concurrent.ScheduledExecutorService scheduler) {
+    return new ClientOutbox(
+        sink,
+        messages -> String.join(",", messages.stream()
+            .map(b -> new String(b, StandardCharsets.UTF_8)).toList()).getBytes(StandardCharsets.UTF_8),
+        new ClientOutbox.Limits(1000, Duration.ofSeconds(10), 1024, maxPendingBytes,
+            Duration.ofMillis(100)),
+        "407".getBytes(StandardCharsets.UTF_8),
+        () -> now,
+        OutboxListener.NONE,
+        null,
+        scheduler);
+  }
+
+  private static byte[] bytes(int n) {
+    return "a".repeat(n).getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void controlFramesCountAgainstTheByteBudget() {
+    ClientOutbox outbox = budgeted(1000, null);
+    assertEquals(ClientOutbox.Offer.QUEUED, outbox.control(bytes(10))); // in flight: not counted
+    assertEquals(ClientOutbox.Offer.QUEUED, outbox.control(bytes(600)));
+    assertEquals(600, outbox.pendingBytes());
+    assertEquals(ClientOutbox.Offer.SLOW, outbox.control(bytes(600)), "1200 bytes wait");
+    assertEquals(ClientOutbox.Offer.CLOSED, outbox.control(bytes(1)));
+    sink.complete();
+    assertEquals("407", sink.frames.get(sink.frames.size() - 1), "the queue dropped for the 407");
+    sink.complete();
+    assertTrue(sink.closed != null, "closed once the 407 went");
+  }
+
+  @Test
+  void aLoneFrameLargerThanTheBudgetStillGoes() {
+    ClientOutbox outbox = budgeted(1000, null);
+    outbox.control(bytes(10));
+    assertEquals(ClientOutbox.Offer.QUEUED, outbox.control(bytes(5000)), "one waiting frame");
+    sink.complete();
+    assertEquals(5000, sink.frames.get(1).length());
+  }
+
+  @Test
+  void dataAndControlShareTheBudget() {
+    ClientOutbox outbox = budgeted(1000, null);
+    outbox.control(bytes(10));
+    outbox.data(List.of(trade("x".repeat(700))));
+    assertEquals(ClientOutbox.Offer.SLOW, outbox.control(bytes(400)));
+  }
+
+  @Test
+  void finishIsForcedAfterTheGraceWhenThePeerDoesNotRead() throws Exception {
+    java.util.concurrent.ScheduledExecutorService scheduler =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try {
+      ClientOutbox outbox = budgeted(1 << 20, scheduler);
+      outbox.control(bytes(10)); // in flight for good: the peer does not read
+      outbox.finish("429".getBytes(StandardCharsets.UTF_8),
+          new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "too many requests"));
+      assertNull(sink.closed, "waits for the last frame first");
+      io.tickrelay.testing.Await.until("the forced close", Duration.ofSeconds(5),
+          () -> sink.closed != null);
+      assertEquals(CloseReason.CloseCodes.VIOLATED_POLICY, sink.closed.getCloseCode());
+      assertTrue(outbox.closing());
+    } finally {
+      scheduler.shutdownNow();
+    }
   }
 }
