@@ -68,11 +68,6 @@ final class PacedSender {
     return scheduled || !queue.isEmpty();
   }
 
-  /** How many entries wait (a {@link #sendLater} entry counts once). */
-  synchronized int waiting() {
-    return queue.size();
-  }
-
   private void enqueue(Pending pending) {
     synchronized (this) {
       queue.add(pending);
