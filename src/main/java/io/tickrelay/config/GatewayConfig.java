@@ -10,14 +10,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Every configuration key of the gateway in one place. Without {@code APCA_API_KEY_ID} the gateway
- * runs in simulator mode: its upstream is the embedded simulator and a {@code demo:demo:*} client
+ * runs in simulator mode: its upstream is the embedded simulator and a {@code demo:demo} (every grant) client
  * credential exists.
  */
 @ApplicationScoped
 public class GatewayConfig {
 
   static final String ALPACA_STREAM_URL = "wss://stream.data.alpaca.markets";
-  static final String SIMULATOR_CLIENTS = "demo:demo:*";
+  static final String SIMULATOR_CLIENTS = "demo:demo:*+trade_updates+channels+wildcard";
   static final String ALPACA_TRADING_STREAM_URL = "wss://paper-api.alpaca.markets/stream";
   static final String SIMULATOR_PUBLISHERS = "demo-publisher:demo:*";
 
@@ -401,7 +401,7 @@ public class GatewayConfig {
     return List.copyOf(locations);
   }
 
-  /** Gateway-issued client credentials; {@code demo:demo:*} only in simulator mode. */
+  /** Gateway-issued client credentials; {@code demo:demo} with every grant only in simulator mode. */
   public Credentials clientCredentials() {
     return Credentials.parse(clients.orElse(simulatorMode() ? SIMULATOR_CLIENTS : ""));
   }

@@ -1,0 +1,111 @@
+package io.tickrelay.distribution;
+
+import io.tickrelay.config.Credential;
+import io.tickrelay.config.Entitlements;
+import io.tickrelay.marketdata.Channel;
+import io.tickrelay.marketdata.Interest;
+import io.tickrelay.marketdata.SymbolListing;
+import io.tickrelay.protocol.AlpacaError;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a client credential's grants let it do on a path, in one place (the grammar is in README
+ * and docs/PROTOCOL.md, "Credentials and grants"): the answer to its authentication and to each
+ * subscribe, either empty (allowed) or the Alpaca error the hub sends and counts.
+ */
+final class Grants {
+
+  /** The right to subscribe {@code *}; never implied by the {@code *} grant. */
+  static final String WILDCARD = "wildcard";
+
+  /**
+   * The stock feeds served: every {@code /v2/{feed}} path reads the one stock upstream, on the
+   * best feed the account allows (sip, else iex). {@code delayed_sip}, {@code test} (FAKEPACA
+   * only, upstream-protocols.md §1.9), {@code boats} and {@code overnight} mean other data, so
+   * they are refused until an upstream of their own exists, never served real-time SIP.
+   */
+  static final Set<String> SERVED_STOCK_FEEDS = Set.of("sip", "iex");
+
+  private Grants() {}
+
+  /**
+   * At authentication: {@code 409 insufficient subscription}, Alpaca's answer at auth for a feed
+   * outside the plan, which every SDK takes as final (upstream-protocols.md §1.6), when the
+   * credential lacks the path's grant or the gateway serves no such feed.
+   */
+  static Optional<AlpacaError> authentication(StreamPath path, Credential credential) {
+    boolean served = path.kind() != StreamPath.Kind.STOCKS || SERVED_STOCK_FEEDS.contains(path.name());
+    return served && path.admits(credential)
+        ? Optional.empty()
+        : Optional.of(AlpacaError.INSUFFICIENT_SUBSCRIPTION);
+  }
+
+  /**
+   * At subscribe, before anything changes (each refusal leaves the previous set, as Alpaca's 405
+   * does, upstream-protocols.md §1.4): {@code 410} for a channel the path does not offer, {@code
+   * 409} for a published channel not granted, {@code 405} for {@code *} without the wildcard grant
+   * or on a stream whose symbols are listed (Binance takes named streams only), {@code 400} for a
+   * symbol the provider does not list (Alpaca's answer for an invalid symbol, §1.4/§1.6), and
+   * {@code 405} beyond the credential's symbol limit, where {@code *} brings every symbol and so
+   * counts as the whole limit, the named symbols beside it being among those.
+   *
+   * @param requested what the subscribe asks for
+   * @param next the client's whole subscription if it is granted
+   */
+  static Optional<AlpacaError> subscription(
+      StreamPath path,
+      Credential credential,
+      Interest requested,
+      Interest next,
+      Entitlements entitlements,
+      SymbolListing listing) {
+    if (!path.offers(requested)) {
+      return Optional.of(AlpacaError.INVALID_SUBSCRIBE_ACTION);
+    }
+    if (!path.entitles(credential, requested)) {
+      return Optional.of(AlpacaError.INSUFFICIENT_SUBSCRIPTION);
+    }
+    boolean listed = listing.covers(path.stream());
+    if (hasWildcard(requested) && (listed || !credential.names(WILDCARD))) {
+      return Optional.of(AlpacaError.SYMBOL_LIMIT_EXCEEDED);
+    }
+    if (listed && !allListed(requested, path.stream(), listing)) {
+      return Optional.of(AlpacaError.INVALID_SYNTAX);
+    }
+    int limit = entitlements.of(credential.key()).symbols();
+    if (!hasWildcard(next) && distinctSymbols(next) > limit) {
+      return Optional.of(AlpacaError.SYMBOL_LIMIT_EXCEEDED);
+    }
+    return Optional.empty();
+  }
+
+  private static boolean hasWildcard(Interest interest) {
+    for (Channel channel : interest.channels()) {
+      if (interest.symbols(channel).contains(Interest.WILDCARD)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean allListed(Interest requested, String stream, SymbolListing listing) {
+    for (Channel channel : requested.channels()) {
+      for (String symbol : requested.symbols(channel)) {
+        if (!listing.lists(stream, symbol)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static int distinctSymbols(Interest interest) {
+    Set<String> symbols = new HashSet<>();
+    for (Channel channel : interest.channels()) {
+      symbols.addAll(interest.symbols(channel));
+    }
+    return symbols.size();
+  }
+}
