@@ -273,6 +273,14 @@ public class GatewayConfig {
   int binanceStreamsPerConnection;
 
   @Inject
+  @ConfigProperty(name = "tickrelay.binance.max-connections", defaultValue = "5")
+  int binanceMaxConnections;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.binance.listing-refresh", defaultValue = "PT1H")
+  Duration binanceListingRefresh;
+
+  @Inject
   @ConfigProperty(name = "tickrelay.simulator.binance.ping-interval", defaultValue = "PT20S")
   Duration simulatorBinancePingInterval;
 
@@ -616,6 +624,20 @@ public class GatewayConfig {
 
   public int binanceStreamsPerConnection() {
     return binanceStreamsPerConnection;
+  }
+
+  /**
+   * Most Binance connections the gateway opens for client demand; a subscribe that would need
+   * another is refused (405). Binance allows an IP 300 connection attempts per 5 minutes.
+   */
+  public int binanceMaxConnections() {
+    return Math.max(1, binanceMaxConnections);
+  }
+
+  /** How often Binance's symbol list ({@code GET /api/v3/exchangeInfo}) is fetched again. */
+  public Duration binanceListingRefresh() {
+    return binanceListingRefresh.isNegative() || binanceListingRefresh.isZero()
+        ? Duration.ofHours(1) : binanceListingRefresh;
   }
 
   public Duration simulatorBinancePingInterval() {

@@ -20,12 +20,9 @@ public interface SymbolListing {
     }
   };
 
-  /** Whether this listing decides which symbols of {@code stream} exist. */
+  /** Whether this listing decides which symbols of {@code stream} exist (once it has a list). */
   boolean covers(String stream);
 
-  /**
-   * Whether the provider lists {@code symbol} on a covered stream; false before the first list
-   * arrived, so nothing unchecked reaches the provider.
-   */
+  /** Whether the provider lists {@code symbol} on a covered stream. */
   boolean lists(String stream, String symbol);
 }

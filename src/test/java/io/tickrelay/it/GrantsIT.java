@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tickrelay.testing.Await;
 import io.tickrelay.testing.FakeAlpaca;
 import io.tickrelay.testing.WsProbe;
 import jakarta.json.Json;
@@ -19,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.StringJoiner;
+import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -47,6 +49,7 @@ class GrantsIT {
   private static final String IT_AUTH =
       "{\"action\":\"auth\",\"key\":\"it-client\",\"secret\":\"it-client-secret\"}";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final Pattern LISTED = Pattern.compile("tickrelay_binance_listed_symbols(\\{[^}]*\\})? [1-9]");
 
   private static FakeAlpaca upstream;
 
@@ -154,6 +157,8 @@ class GrantsIT {
 
   @Test
   void madeUpBinanceSymbolsAreRefusedAndOpenNoUpstreamConnection() throws Exception {
+    // the gateway fetches the simulator's exchangeInfo after start; symbols are checked from then on
+    Await.until("the gateway to hold Binance's symbol list", WAIT, () -> LISTED.matcher(metrics()).find());
     int before = binanceConnections();
     try (WsProbe client = connected("/v1beta3/crypto/binance")) {
       client.send(IT_AUTH);
@@ -171,6 +176,18 @@ class GrantsIT {
       assertFalse(client.received().stream().anyMatch(f -> f.contains("\"T\":\"subscription\"")),
           "no acknowledgement of a refused subscription: " + client.received());
       assertTrue(binanceConnections() <= before, "no Binance connection was opened for them");
+    }
+  }
+
+  private static String metrics() {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + PORT + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (java.io.IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
     }
   }
 
