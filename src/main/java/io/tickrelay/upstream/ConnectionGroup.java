@@ -132,10 +132,13 @@ final class ConnectionGroup {
     }
     abandoned.forEach(UpstreamConnection::stop);
     if (!refused.isEmpty()) {
-      // every connection allowed is full: the clients that asked hear Alpaca's 405
+      // every connection allowed is full: the clients that asked hear Alpaca's 405, after the
+      // acknowledgement that this demand change is part of (hence not on this thread, which may be
+      // inside that client's subscribe)
       LOG.warning(() -> stream() + ": " + definition.protocol().maxConnections()
           + " connections full, refused " + refused.channels().size() + " channel(s) of new demand");
-      downstream.subscriptionRefused(new SubscriptionRefused(stream(), refused, 405, "symbol limit exceeded"));
+      SubscriptionRefused refusal = new SubscriptionRefused(stream(), refused, 405, "symbol limit exceeded");
+      timers.runAsync(() -> downstream.subscriptionRefused(refusal));
     }
   }
 
