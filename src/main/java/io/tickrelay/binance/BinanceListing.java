@@ -22,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.metrics.Metadata;
@@ -124,7 +125,11 @@ public class BinanceListing implements SymbolListing {
       return;
     }
     if (!stopped) {
-      scheduler.schedule(this::refresh, next.toMillis(), TimeUnit.MILLISECONDS);
+      try {
+        scheduler.schedule(this::refresh, next.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException shuttingDown) {
+        LOG.fine(() -> "Binance symbol list: no further refresh, the scheduler is stopping");
+      }
     }
   }
 
