@@ -75,6 +75,12 @@ public class ClientSessions {
             System::nanoTime,
             nanos -> latency.update(Duration.ofNanos(nanos)),
             threads);
+    for (String grant : config.clientCredentials().grants()) {
+      if (!Grants.known(grant)) {
+        LOG.warning("TICKRELAY_CLIENTS lists the grant '" + Grants.printable(grant)
+            + "', which grants nothing (README, \"Credentials and grants\")");
+      }
+    }
     LOG.info(
         "Client stream ready: "
             + config.clientCredentials().size()

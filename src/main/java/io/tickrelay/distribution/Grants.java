@@ -17,6 +17,9 @@ import java.util.Set;
  */
 final class Grants {
 
+  /** The order flow on {@code /stream} (the trading hub checks it); never implied by {@code *}. */
+  static final String TRADE_UPDATES = "trade_updates";
+
   /** The right to subscribe {@code *}; never implied by the {@code *} grant. */
   static final String WILDCARD = "wildcard";
 
@@ -29,6 +32,23 @@ final class Grants {
   static final Set<String> SERVED_STOCK_FEEDS = Set.of("sip", "iex");
 
   private Grants() {}
+
+  /**
+   * Whether {@code grant} is a word of the grammar; any other grants nothing (a typo such as
+   * {@code trade_update} is warned about at start).
+   */
+  static boolean known(String grant) {
+    if (grant.equals(Credential.ALL_FEEDS) || grant.equals(WILDCARD)
+        || grant.equals(StreamPath.CRYPTO_TOKEN) || grant.equals(StreamPath.CHANNELS_TOKEN)
+        || grant.equals(TRADE_UPDATES) || StreamPath.STOCK_FEEDS.contains(grant)) {
+      return true;
+    }
+    if (grant.startsWith(StreamPath.CRYPTO_TOKEN + "/")) {
+      return StreamPath.CRYPTO_LOCATIONS.contains(grant.substring(StreamPath.CRYPTO_TOKEN.length() + 1));
+    }
+    return grant.startsWith(StreamPath.CHANNELS_TOKEN + "/")
+        && grant.length() > StreamPath.CHANNELS_TOKEN.length() + 1;
+  }
 
   /**
    * At authentication: {@code 409 insufficient subscription}, Alpaca's answer at auth for a feed
@@ -79,6 +99,12 @@ final class Grants {
       return Optional.of(AlpacaError.SYMBOL_LIMIT_EXCEEDED);
     }
     return Optional.empty();
+  }
+
+  /** A configured word as it may be logged: printable ASCII, at most 40 characters. */
+  static String printable(String word) {
+    String cut = word.length() > 40 ? word.substring(0, 40) + "..." : word;
+    return cut.replaceAll("[^\\x20-\\x7e]", "?");
   }
 
   private static boolean hasWildcard(Interest interest) {

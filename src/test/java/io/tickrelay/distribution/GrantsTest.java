@@ -109,6 +109,17 @@ class GrantsTest {
   }
 
   @Test
+  void theGrammarsWordsAreKnownAndTyposAreNot() {
+    for (String grant : Set.of("*", "sip", "iex", "delayed_sip", "test", "boats", "overnight", "crypto",
+        "crypto/us", "crypto/binance", "trade_updates", "channels", "channels/signals", "wildcard")) {
+      assertEquals(true, Grants.known(grant), grant);
+    }
+    for (String grant : Set.of("trade_update", "crypto/mars", "channels/", "SIP", "all")) {
+      assertEquals(false, Grants.known(grant), grant);
+    }
+  }
+
+  @Test
   void aChannelThePathDoesNotOfferIs410() {
     assertEquals(Optional.of(AlpacaError.INVALID_SUBSCRIBE_ACTION), subscribe(StreamPath.crypto("binance").orElseThrow(),
         granted("k", "*"), Interest.of(Channel.ORDERBOOKS, "BTC/USDT")));
