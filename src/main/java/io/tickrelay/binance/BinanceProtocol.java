@@ -54,12 +54,23 @@ public final class BinanceProtocol implements UpstreamProtocol {
   private final BinanceFrames frames;
   private final Duration pace;
   private final int maxStreams;
+  private final int maxConnections;
   private final Duration maxSessionAge;
   private final Clock clock;
   private final AtomicLong ids = new AtomicLong();
 
   public BinanceProtocol(
       BinanceSymbols symbols, int controlPerSecond, int maxStreams, Duration maxSessionAge, Clock clock) {
+    this(symbols, controlPerSecond, maxStreams, Integer.MAX_VALUE, maxSessionAge, clock);
+  }
+
+  /** @param maxConnections most connections the demand may spread over (a subscribe beyond: 405) */
+  public BinanceProtocol(BinanceSymbols symbols, int controlPerSecond, int maxStreams, int maxConnections,
+      Duration maxSessionAge, Clock clock) {
+    if (maxConnections < 1) {
+      throw new IllegalArgumentException("at least one Binance connection: " + maxConnections);
+    }
+    this.maxConnections = maxConnections;
     if (controlPerSecond < 1 || controlPerSecond > 5) {
       throw new IllegalArgumentException("Binance allows 1 to 5 control messages per second: " + controlPerSecond);
     }
@@ -226,6 +237,11 @@ public final class BinanceProtocol implements UpstreamProtocol {
   @Override
   public int maxSubscriptions() {
     return maxStreams;
+  }
+
+  @Override
+  public int maxConnections() {
+    return maxConnections;
   }
 
   /**

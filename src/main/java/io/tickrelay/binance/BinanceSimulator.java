@@ -62,6 +62,11 @@ public final class BinanceSimulator {
     this.market = new BinanceMarket(seed, settings.listed(), settings.barInterval());
   }
 
+  /** Its symbol list, as Binance's {@code GET /api/v3/exchangeInfo} answers. */
+  public String exchangeInfo() {
+    return ExchangeInfo.of(settings.listed(), BinanceSymbols.defaults());
+  }
+
   /** Starts the trade loop and the kline clock. */
   public synchronized void start() {
     long tick = settings.tickInterval().toNanos();

@@ -43,6 +43,7 @@ public class BinanceUpstreams implements UpstreamProvider {
 
   static BinanceProtocol protocol(GatewayConfig config) {
     return new BinanceProtocol(new BinanceSymbols(config.binanceQuoteAssets()), config.binanceControlPerSecond(),
-        config.binanceStreamsPerConnection(), config.binanceMaxSessionAge(), Clock.systemUTC());
+        config.binanceStreamsPerConnection(), config.binanceMaxConnections(), config.binanceMaxSessionAge(),
+        Clock.systemUTC());
   }
 }

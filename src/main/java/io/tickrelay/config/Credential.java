@@ -7,11 +7,16 @@ import java.util.HexFormat;
 import java.util.Set;
 
 /**
- * One key/secret pair and the feeds it may use. The secret is kept only as its SHA-256 digest and
- * compared in constant time; it never appears in {@link #toString()}.
+ * One key/secret pair and its grants (README "Credentials and grants"). The secret is kept only as
+ * its SHA-256 digest and compared in constant time; it never appears in {@link #toString()}.
  */
 public final class Credential {
 
+  /**
+   * In a client credential: every market-data grant (every stock feed and crypto location), never
+   * {@code trade_updates}, {@code channels} or {@code wildcard}, which are always named. In a
+   * publisher credential: every channel.
+   */
   public static final String ALL_FEEDS = "*";
 
   private final String key;
@@ -36,8 +41,14 @@ public final class Credential {
     return MessageDigest.isEqual(secretSha256, sha256(secret));
   }
 
+  /** The grant is named, or {@code *} stands for it: market data, or a publisher's channel. */
   public boolean allowsFeed(String feed) {
     return feeds.contains(ALL_FEEDS) || feeds.contains(feed);
+  }
+
+  /** The grant is listed by name; {@code *} does not stand for it. */
+  public boolean names(String grant) {
+    return feeds.contains(grant);
   }
 
   public Set<String> feeds() {

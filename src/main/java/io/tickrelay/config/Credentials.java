@@ -71,6 +71,13 @@ public final class Credentials {
         : Optional.empty();
   }
 
+  /** Every grant some credential lists (no keys, no secrets), to check against a grammar. */
+  public Set<String> grants() {
+    Set<String> all = new java.util.TreeSet<>();
+    byKey.values().forEach(c -> all.addAll(c.feeds()));
+    return all;
+  }
+
   public int size() {
     return byKey.size();
   }

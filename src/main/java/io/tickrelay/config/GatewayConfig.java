@@ -10,14 +10,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Every configuration key of the gateway in one place. Without {@code APCA_API_KEY_ID} the gateway
- * runs in simulator mode: its upstream is the embedded simulator and a {@code demo:demo:*} client
+ * runs in simulator mode: its upstream is the embedded simulator and a {@code demo:demo} (every grant) client
  * credential exists.
  */
 @ApplicationScoped
 public class GatewayConfig {
 
   static final String ALPACA_STREAM_URL = "wss://stream.data.alpaca.markets";
-  static final String SIMULATOR_CLIENTS = "demo:demo:*";
+  static final String SIMULATOR_CLIENTS = "demo:demo:*+trade_updates+channels+wildcard";
   static final String ALPACA_TRADING_STREAM_URL = "wss://paper-api.alpaca.markets/stream";
   static final String SIMULATOR_PUBLISHERS = "demo-publisher:demo:*";
 
@@ -278,6 +278,14 @@ public class GatewayConfig {
   int binanceStreamsPerConnection;
 
   @Inject
+  @ConfigProperty(name = "tickrelay.binance.max-connections", defaultValue = "5")
+  int binanceMaxConnections;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.binance.listing-refresh", defaultValue = "PT1H")
+  Duration binanceListingRefresh;
+
+  @Inject
   @ConfigProperty(name = "tickrelay.simulator.binance.ping-interval", defaultValue = "PT20S")
   Duration simulatorBinancePingInterval;
 
@@ -406,7 +414,7 @@ public class GatewayConfig {
     return List.copyOf(locations);
   }
 
-  /** Gateway-issued client credentials; {@code demo:demo:*} only in simulator mode. */
+  /** Gateway-issued client credentials; {@code demo:demo} with every grant only in simulator mode. */
   public Credentials clientCredentials() {
     return Credentials.parse(clients.orElse(simulatorMode() ? SIMULATOR_CLIENTS : ""));
   }
@@ -625,6 +633,20 @@ public class GatewayConfig {
 
   public int binanceStreamsPerConnection() {
     return binanceStreamsPerConnection;
+  }
+
+  /**
+   * Most Binance connections the gateway opens for client demand; a subscribe that would need
+   * another is refused (405). Binance allows an IP 300 connection attempts per 5 minutes.
+   */
+  public int binanceMaxConnections() {
+    return Math.max(1, binanceMaxConnections);
+  }
+
+  /** How often Binance's symbol list ({@code GET /api/v3/exchangeInfo}) is fetched again. */
+  public Duration binanceListingRefresh() {
+    return binanceListingRefresh.isNegative() || binanceListingRefresh.isZero()
+        ? Duration.ofHours(1) : binanceListingRefresh;
   }
 
   public Duration simulatorBinancePingInterval() {

@@ -6,7 +6,6 @@ import io.tickrelay.delivery.ClientOutbox;
 import io.tickrelay.delivery.DirectWriter;
 import io.tickrelay.delivery.FrameSink;
 import io.tickrelay.delivery.SessionSink;
-import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.SubscriptionRefused;
 import io.tickrelay.marketdata.FeedSelected;
@@ -27,11 +26,9 @@ import jakarta.websocket.Session;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -428,39 +425,23 @@ final class ClientHub {
 
   private void subscription(ClientSession client, ClientMessage.Subscription request) {
     Interest requested = request.interest();
-    if (request.subscribe() && !client.path().offers(requested)) {
-      LOG.fine(() -> client.describe() + ": channel not offered on this feed: " + requested);
-      client.send(client.codec().error(AlpacaError.INVALID_SUBSCRIBE_ACTION));
-      return;
-    }
-    if (request.subscribe() && !client.path().entitles(client.credential(), requested)) {
-      // the connection stays open and the previous set stays, as for 405
-      LOG.fine(() -> client.describe() + ": not entitled to " + requested);
-      client.send(client.codec().error(AlpacaError.INSUFFICIENT_SUBSCRIPTION));
-      return;
-    }
     Interest current = client.subscriptions();
     if (request.subscribe() ? current.containsAll(requested) : !current.overlaps(requested)) {
       fanout(client.stream()).unchanged(client); // answered as before, at the cost of the request
       return;
     }
     Interest next = request.subscribe() ? current.plus(requested) : current.minus(requested);
-    int limit = settings.entitlements().of(client.credential().key()).symbols();
-    if (request.subscribe() && distinctSymbols(next) > limit) {
-      // atomic: the previous set stays (Alpaca docs, 405)
-      LOG.fine(() -> client.describe() + ": symbol limit " + limit + " exceeded");
-      client.send(client.codec().error(AlpacaError.SYMBOL_LIMIT_EXCEEDED));
-      return;
+    if (request.subscribe()) {
+      Optional<AlpacaError> refused = Grants.subscription(client.path(), client.credential(),
+          requested, next, settings.entitlements(), settings.listing());
+      if (refused.isPresent()) {
+        // the connection stays open and the previous set stays (Alpaca docs, 405)
+        LOG.fine(() -> client.describe() + ": subscribe refused (" + refused.get().code() + ")");
+        client.send(client.codec().error(refused.get()));
+        return;
+      }
     }
     fanout(client.stream()).subscribe(client, next);
-  }
-
-  private static int distinctSymbols(Interest interest) {
-    Set<String> symbols = new HashSet<>();
-    for (Channel channel : interest.channels()) {
-      symbols.addAll(interest.symbols(channel));
-    }
-    return symbols.size();
   }
 
   private void authenticate(ClientSession client, ClientMessage.Auth auth) {
@@ -480,9 +461,10 @@ final class ClientHub {
       return;
     }
     Credential credential = found.get();
-    if (!client.path().admits(credential)) {
+    Optional<AlpacaError> refused = Grants.authentication(client.path(), credential);
+    if (refused.isPresent()) {
       LOG.info(() -> client.describe() + ": key " + credential.key() + " is not entitled to it");
-      client.fail(AlpacaError.INSUFFICIENT_SUBSCRIPTION);
+      client.fail(refused.get());
       return;
     }
     int limit = settings.entitlements().of(credential.key()).connections();

@@ -8,6 +8,7 @@ import io.tickrelay.delivery.DirectWriter;
 import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.SubscriptionRefused;
+import io.tickrelay.marketdata.SymbolListing;
 import io.tickrelay.marketdata.GapClosing;
 import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.marketdata.MarketDataRecovered;
@@ -24,6 +25,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -42,6 +44,8 @@ public class ClientSessions {
   @Inject GatewayConfig config;
   @Inject Event<DemandChanged> demand;
   @Inject MetricRegistry metrics;
+  /** The providers' symbol lists (Binance's), checked at subscribe. */
+  @Inject Instance<SymbolListing> listings;
   /** The backfill's hook when there is one; else closing markers follow at once. */
   @Inject Instance<GapClosing> gapClosing;
 
@@ -65,12 +69,18 @@ public class ClientSessions {
                 .build());
     hub =
         new ClientHub(
-            settings(config),
+            settings(config).withListing(listing()),
             scheduler,
             demand::fire,
             System::nanoTime,
             nanos -> latency.update(Duration.ofNanos(nanos)),
             threads);
+    for (String grant : config.clientCredentials().grants()) {
+      if (!Grants.known(grant)) {
+        LOG.warning("TICKRELAY_CLIENTS lists the grant '" + Grants.printable(grant)
+            + "', which grants nothing (README, \"Credentials and grants\")");
+      }
+    }
     LOG.info(
         "Client stream ready: "
             + config.clientCredentials().size()
@@ -105,6 +115,32 @@ public class ClientSessions {
                 config.clientWriteBlockAfter(), config.clientMaxBlockedWrites())
             : null,
         config.upstreamLinger());
+  }
+
+  /** Every provider's listing: a stream covered by one takes only the symbols it lists. */
+  private SymbolListing listing() {
+    List<SymbolListing> all = listings.stream().toList();
+    return new SymbolListing() {
+      @Override
+      public boolean covers(String stream) {
+        return all.stream().anyMatch(l -> l.covers(stream));
+      }
+
+      @Override
+      public boolean lists(String stream, String symbol) {
+        return all.stream().filter(l -> l.covers(stream)).allMatch(l -> l.lists(stream, symbol));
+      }
+    };
+  }
+
+  /**
+   * Whether a crypto location has an upstream here: Alpaca's configured locations, and Binance's
+   * when it is on. Others are an unknown feed (close 1003), never an acknowledgement and silence.
+   */
+  boolean serves(StreamPath path) {
+    return path.kind() != StreamPath.Kind.CRYPTO
+        || config.alpacaCryptoLocations().contains(path.name())
+        || (path.name().equals("binance") && config.binanceEnabled());
   }
 
   ClientHub hub() {

@@ -26,7 +26,7 @@ public class CryptoStreamEndpoint {
 
   @OnOpen
   public void open(Session session, @PathParam("loc") String loc) {
-    callbacks.open(clients, session, StreamPath.crypto(loc));
+    callbacks.open(clients, session, StreamPath.crypto(loc).filter(clients::serves));
   }
 
   @OnMessage(maxMessageSize = ClientCallbacks.MAX_MESSAGE_BYTES)

@@ -5,6 +5,7 @@ import io.tickrelay.delivery.ControlRate;
 import io.tickrelay.config.Credentials;
 import io.tickrelay.delivery.ClientOutbox;
 import io.tickrelay.delivery.DirectWriter;
+import io.tickrelay.marketdata.SymbolListing;
 import java.time.Duration;
 
 /**
@@ -20,6 +21,8 @@ import java.time.Duration;
  * @param batchWindow how long the fan-out gathers upstream frames into one round; zero: no wait
  * @param directWrites blocking writes from the gateway's writer thread; null: asynchronous sends
  * @param upstreamLinger how long an upstream subscription stays after its last client left
+ * @param listing the symbols providers list, for the streams whose symbols are checked ({@link
+ *     Grants})
  */
 record HubSettings(
     Credentials credentials,
@@ -34,7 +37,28 @@ record HubSettings(
     int fanoutQueue,
     Duration batchWindow,
     DirectWriter.Settings directWrites,
-    Duration upstreamLinger) {
+    Duration upstreamLinger,
+    SymbolListing listing) {
+
+  /** Without a symbol listing: every stream takes any symbol. */
+  HubSettings(
+      Credentials credentials,
+      Entitlements entitlements,
+      Duration authTimeout,
+      int maxClients,
+      ClientOutbox.Limits outbox,
+      Duration slowCloseGrace,
+      int journalSize,
+      ControlRate.Limits controlRate,
+      int maxMessageBytes,
+      int fanoutQueue,
+      Duration batchWindow,
+      DirectWriter.Settings directWrites,
+      Duration upstreamLinger) {
+    this(credentials, entitlements, authTimeout, maxClients, outbox, slowCloseGrace, journalSize,
+        controlRate, maxMessageBytes, fanoutQueue, batchWindow, directWrites, upstreamLinger,
+        SymbolListing.NONE);
+  }
 
   /** Without linger: upstream subscriptions go with their last client. */
   HubSettings(
@@ -57,6 +81,12 @@ record HubSettings(
   HubSettings withLinger(Duration linger) {
     return new HubSettings(credentials, entitlements, authTimeout, maxClients, outbox,
         slowCloseGrace, journalSize, controlRate, maxMessageBytes, fanoutQueue, batchWindow,
-        directWrites, linger);
+        directWrites, linger, listing);
+  }
+
+  HubSettings withListing(SymbolListing symbols) {
+    return new HubSettings(credentials, entitlements, authTimeout, maxClients, outbox,
+        slowCloseGrace, journalSize, controlRate, maxMessageBytes, fanoutQueue, batchWindow,
+        directWrites, upstreamLinger, symbols);
   }
 }

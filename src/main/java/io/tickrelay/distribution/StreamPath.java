@@ -85,25 +85,28 @@ record StreamPath(Kind kind, String name, String stream, Set<Channel> offered) {
     return offered.containsAll(requested.channels());
   }
 
-  /** Whether the credential may open this path at all. */
+  /**
+   * Whether the credential's grants name this path: market data (a stock feed, {@code crypto},
+   * {@code crypto/<loc>}) is named or covered by {@code *}; published channels are always named.
+   */
   boolean admits(Credential credential) {
     return switch (kind) {
       case STOCKS -> credential.allowsFeed(name);
       case CRYPTO -> credential.allowsFeed(CRYPTO_TOKEN)
           || credential.allowsFeed(CRYPTO_TOKEN + "/" + name);
-      case CHANNELS -> credential.allowsFeed(CHANNELS_TOKEN)
+      case CHANNELS -> credential.names(CHANNELS_TOKEN)
           || credential.feeds().stream().anyMatch(f -> f.startsWith(CHANNELS_TOKEN + "/"));
     };
   }
 
   /** Whether the credential may subscribe to every symbol of the request (published channels). */
   boolean entitles(Credential credential, Interest requested) {
-    if (kind != Kind.CHANNELS || credential.allowsFeed(CHANNELS_TOKEN)) {
+    if (kind != Kind.CHANNELS || credential.names(CHANNELS_TOKEN)) {
       return true;
     }
     return requested.symbols(Channel.PUBLISHED).stream()
         .allMatch(name -> !name.equals(Interest.WILDCARD)
-            && credential.allowsFeed(CHANNELS_TOKEN + "/" + name));
+            && credential.names(CHANNELS_TOKEN + "/" + name));
   }
 
   @Override

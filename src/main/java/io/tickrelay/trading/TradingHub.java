@@ -181,7 +181,7 @@ final class TradingHub {
 
   private void authenticate(TradingClient client, TradingRequest.Authenticate auth) {
     Optional<Credential> credential = settings.credentials().authenticate(auth.key(), auth.secret())
-        .filter(c -> c.allowsFeed(TradingHubSettings.ENTITLEMENT));
+        .filter(c -> c.names(TradingHubSettings.ENTITLEMENT)); // * is market data only
     if (credential.isEmpty()) {
       // Alpaca answers "unauthorized"; the SDKs then disconnect, and the gateway closes for them
       LOG.info(() -> "trading client " + client.id + ": key " + auth.key() + " refused");

@@ -17,6 +17,6 @@ record TradingHubSettings(
     Credentials credentials, Duration authTimeout, ClientOutbox.Limits outbox, int maxMessageBytes,
     int maxConnections, ControlRate.Limits controlRate, Entitlements entitlements) {
 
-  /** The credential's feed-list token that entitles it to trade updates ({@code *} too). */
+  /** The grant that entitles a credential to trade updates; always named, {@code *} is market data only. */
   static final String ENTITLEMENT = TradingFrames.TRADE_UPDATES;
 }

@@ -1,13 +1,16 @@
 package io.tickrelay.trading;
 
+import io.tickrelay.config.GatewayConfig;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -24,12 +27,19 @@ public class TradingStreamEndpoint {
   private static final Logger LOG = Logger.getLogger(TradingStreamEndpoint.class.getName());
 
   @Inject TradingClients clients;
+  @Inject GatewayConfig config;
 
   private TradingClient client;
 
   @OnOpen
   public void open(Session session) {
     try {
+      if (!config.alpacaTradeUpdates()) {
+        // no trading upstream: an unknown feed, as for every path without one, never an
+        // "authorized" followed by silence
+        closeUnknown(session);
+        return;
+      }
       client = clients.hub().opened(session);
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "trading client " + session.getId() + ": open failed", e);
@@ -60,6 +70,14 @@ public class TradingStreamEndpoint {
   @OnError
   public void error(Session session, Throwable error) {
     LOG.fine(() -> "trading client " + session.getId() + ": " + error);
+  }
+
+  private static void closeUnknown(Session session) {
+    try {
+      session.close(new CloseReason(CloseReason.CloseCodes.CANNOT_ACCEPT, "unknown feed"));
+    } catch (IOException e) {
+      LOG.fine(() -> "trading client " + session.getId() + ": close failed: " + e);
+    }
   }
 
   private void guard(Runnable action) {

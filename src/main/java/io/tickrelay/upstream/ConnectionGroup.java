@@ -84,7 +84,7 @@ final class ConnectionGroup {
     this.factory = factory;
     this.downstream = downstream;
     this.registry = new UpstreamRegistry(key -> newMember(slots.get(key), true).connection);
-    this.split = new DemandSplit(definition.protocol().maxSubscriptions());
+    this.split = new DemandSplit(definition.protocol().maxSubscriptions(), definition.protocol().maxConnections());
     this.overlap = new OverlapFilter(clock, OVERLAP_IDENTITIES);
   }
 
@@ -101,8 +101,11 @@ final class ConnectionGroup {
   /** Client demand changed: each slot it touches gets its part; slots emptied let go, new ones open. */
   void demand(DemandChanged change) {
     List<UpstreamConnection> abandoned = new ArrayList<>();
+    Interest refused;
     synchronized (this) {
-      for (DemandSplit.Delta delta : split.apply(change.added(), change.removed())) {
+      List<DemandSplit.Delta> deltas = split.apply(change.added(), change.removed());
+      refused = split.refused();
+      for (DemandSplit.Delta delta : deltas) {
         int slot = delta.shard();
         while (demandLeases.size() <= slot) {
           demandLeases.add(null);
@@ -128,6 +131,15 @@ final class ConnectionGroup {
       }
     }
     abandoned.forEach(UpstreamConnection::stop);
+    if (!refused.isEmpty()) {
+      // every connection allowed is full: the clients that asked hear Alpaca's 405, after the
+      // acknowledgement that this demand change is part of (hence not on this thread, which may be
+      // inside that client's subscribe)
+      LOG.warning(() -> stream() + ": " + definition.protocol().maxConnections()
+          + " connections full, refused " + refused.channels().size() + " channel(s) of new demand");
+      SubscriptionRefused refusal = new SubscriptionRefused(stream(), refused, 405, "symbol limit exceeded");
+      timers.runAsync(() -> downstream.subscriptionRefused(refusal));
+    }
   }
 
   /** The demand the slot's connection holds, for tests and status. */

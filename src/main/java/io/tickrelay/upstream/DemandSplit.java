@@ -14,8 +14,10 @@ import java.util.TreeSet;
  * How a stream's demand is spread over connections that each hold at most {@code cap} (channel,
  * symbol) pairs (Binance: 1024 streams per connection). A pair stays on its connection until it is
  * removed, so a change never moves existing subscriptions; a new pair goes to the first connection
- * with room, or to a new one. A wildcard counts as one pair. Not thread-safe: the group's lock
- * guards it.
+ * with room, or to a new one while fewer than {@code maxShards} exist; a pair that fits nowhere is
+ * refused ({@link #refused()}), so client demand cannot open connections without bound (Binance
+ * bans an IP past 300 connection attempts per 5 minutes, upstream-protocols.md §2.3). A wildcard
+ * counts as one pair. Not thread-safe: the group's lock guards it.
  */
 final class DemandSplit {
 
@@ -23,14 +25,21 @@ final class DemandSplit {
   record Delta(int shard, Interest added, Interest removed) {}
 
   private final int cap;
+  private final int maxShards;
+  private Interest refused = Interest.none();
   private final List<Map<Channel, Set<String>>> shards = new ArrayList<>();
   private final List<Integer> sizes = new ArrayList<>();
 
   DemandSplit(int cap) {
-    if (cap < 1) {
-      throw new IllegalArgumentException("a connection must hold at least one subscription");
+    this(cap, Integer.MAX_VALUE);
+  }
+
+  DemandSplit(int cap, int maxShards) {
+    if (cap < 1 || maxShards < 1) {
+      throw new IllegalArgumentException("at least one connection holding at least one subscription");
     }
     this.cap = cap;
+    this.maxShards = maxShards;
   }
 
   /** Applies a change of demand; returns the non-empty deltas per shard, by shard. */
@@ -47,17 +56,23 @@ final class DemandSplit {
         }
       }
     }
+    Map<Channel, Set<String>> full = new EnumMap<>(Channel.class);
     for (Channel channel : added.channels()) {
       for (String symbol : added.symbols(channel)) {
         if (shardOf(channel, symbol) >= 0) {
           continue;
         }
         int shard = withRoom();
+        if (shard < 0) {
+          full.computeIfAbsent(channel, c -> new TreeSet<>()).add(symbol);
+          continue;
+        }
         shards.get(shard).computeIfAbsent(channel, c -> new TreeSet<>()).add(symbol);
         sizes.set(shard, sizes.get(shard) + 1);
         pairs(adds, shard, channel).add(symbol);
       }
     }
+    refused = Interest.of(full);
     List<Delta> deltas = new ArrayList<>();
     for (int shard = 0; shard < shards.size(); shard++) {
       Interest in = Interest.of(adds.getOrDefault(shard, Map.of()));
@@ -67,6 +82,11 @@ final class DemandSplit {
       }
     }
     return deltas;
+  }
+
+  /** The pairs the last {@link #apply} could not place: every shard full and no more allowed. */
+  Interest refused() {
+    return refused;
   }
 
   /** The pairs shard {@code shard} holds now. */
@@ -98,6 +118,9 @@ final class DemandSplit {
       if (sizes.get(i) < cap) {
         return i;
       }
+    }
+    if (shards.size() >= maxShards) {
+      return -1;
     }
     shards.add(new EnumMap<>(Channel.class));
     sizes.add(0);

@@ -104,6 +104,14 @@ public interface UpstreamProtocol {
   }
 
   /**
+   * Most connections a stream's demand may spread over ({@link #maxSubscriptions()} each); pairs
+   * beyond them are refused to the clients that asked, as Alpaca's 405 (Binance: configurable).
+   */
+  default int maxConnections() {
+    return Integer.MAX_VALUE;
+  }
+
+  /**
    * The channels that flow steadily while the market is open, so that their silence beyond the
    * silence window means a stalled connection; a demand holding none of them is never taken for
    * stalled by silence, only by a missing pong. Trades and quotes by default (see {@link

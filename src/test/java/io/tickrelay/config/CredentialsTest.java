@@ -55,6 +55,19 @@ class CredentialsTest {
   }
 
   @Test
+  void grantsThatMustBeNamedAreNotCoveredByStar() {
+    Credentials credentials = Credentials.parse("B:b:*,T:t:*+trade_updates+wildcard");
+    Credential star = credentials.authenticate("B", "b").orElseThrow();
+    assertTrue(star.allowsFeed("trade_updates"), "allowsFeed is the publisher/market-data reading");
+    assertFalse(star.names("trade_updates"));
+    assertFalse(star.names("wildcard"));
+    Credential named = credentials.authenticate("T", "t").orElseThrow();
+    assertTrue(named.names("trade_updates"));
+    assertTrue(named.names("wildcard"));
+    assertFalse(named.names("channels"));
+  }
+
+  @Test
   void hashedSecretAuthenticatesWithThePlainSecret() throws NoSuchAlgorithmException {
     String hex = sha256Hex(SECRET);
     Credentials lower = Credentials.parse("PKHASH:sha256:" + hex + ":iex");

@@ -220,12 +220,20 @@ class ClientHubTest {
   }
 
   @Test
-  void aFeedsMissingChannelIs410AndAnUnknownFeedIsRefused() throws Exception {
-    try (WsProbe test = authenticated("test")) {
-      test.send("{\"action\":\"subscribe\",\"statuses\":[\"FAKEPACA\"]}");
-      assertTrue(test.awaitText("error", WAIT).contains("\"code\":410"));
-      test.send("{\"action\":\"subscribe\",\"quotes\":[\"FAKEPACA\"]}");
-      test.awaitText("subscription", WAIT);
+  void aPathsMissingChannelIs410AFeedWithoutUpstreamIs409AndAnUnknownFeedIsRefused() throws Exception {
+    try (WsProbe binance = WsProbe.connect(server.cryptoUri("binance"))) {
+      binance.send(AUTH);
+      binance.awaitText("authenticated", WAIT);
+      binance.send("{\"action\":\"subscribe\",\"orderbooks\":[\"BTC/USDT\"]}");
+      assertTrue(binance.awaitText("error", WAIT).contains("\"code\":410"));
+      binance.send("{\"action\":\"subscribe\",\"quotes\":[\"BTC/USDT\"]}");
+      binance.awaitText("subscription", WAIT);
+    }
+    // Alpaca's test stream is FAKEPACA only: never the real-time stock stream under its name
+    try (WsProbe test = WsProbe.connect(server.uri("test"))) {
+      test.send(AUTH);
+      assertTrue(test.awaitText("error", WAIT).contains("\"code\":409"));
+      test.awaitClose(WAIT);
     }
     try (WsProbe unknown = WsProbe.connect(server.uri("nasdaq"))) {
       assertEquals(CloseReason.CloseCodes.CANNOT_ACCEPT, unknown.awaitClose(WAIT).getCloseCode());

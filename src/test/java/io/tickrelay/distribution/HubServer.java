@@ -51,10 +51,14 @@ final class HubServer implements AutoCloseable {
     server.start();
   }
 
-  /** Generous limits, two credentials ({@code iex-only} may use only IEX), short auth window. */
+  /**
+   * Generous limits; credentials: the test key (market data, {@code *} subscriptions, published
+   * channels), {@code iex-only}, {@code narrow} (2 connections, 3 symbols) and {@code market} (plain
+   * {@code *}: market data, no wildcard); short auth window.
+   */
   static HubSettings settings() {
     return new HubSettings(
-        Credentials.parse(KEY + ":" + SECRET + ":*,iex-only:iex-secret:iex,narrow:narrow:*"),
+        Credentials.parse(KEY + ":" + SECRET + ":*+wildcard+channels,iex-only:iex-secret:iex,narrow:narrow:*,market:market:*"),
         Entitlements.parse("narrow:2:3", new Entitlements.Limits(1000, 10_000)),
         Duration.ofSeconds(2),
         2000,

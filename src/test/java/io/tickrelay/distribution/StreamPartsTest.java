@@ -123,7 +123,8 @@ class StreamPartsTest {
     Credential cryptoUs = Credential.withPlainSecret("b", "s", Set.of("crypto/us"));
     Credential allCrypto = Credential.withPlainSecret("c", "s", Set.of("crypto"));
     Credential signals = Credential.withPlainSecret("d", "s", Set.of("channels/signals"));
-    Credential everything = Credential.withPlainSecret("e", "s", Set.of("*"));
+    Credential marketData = Credential.withPlainSecret("e", "s", Set.of("*"));
+    Credential everyChannel = Credential.withPlainSecret("f", "s", Set.of("channels"));
     StreamPath us = StreamPath.crypto("us").orElseThrow();
     StreamPath binance = StreamPath.crypto("binance").orElseThrow();
     StreamPath channels = StreamPath.channels();
@@ -136,6 +137,10 @@ class StreamPartsTest {
     assertTrue(channels.entitles(signals, Interest.of(Channel.PUBLISHED, "signals")));
     assertFalse(channels.entitles(signals, Interest.of(Channel.PUBLISHED, "signals", "fills")));
     assertFalse(channels.entitles(signals, Interest.of(Channel.PUBLISHED, "*")));
-    assertTrue(channels.entitles(everything, Interest.of(Channel.PUBLISHED, "*")));
+    // * is market data only: published channels are always named
+    assertTrue(us.admits(marketData));
+    assertFalse(channels.admits(marketData));
+    assertFalse(channels.entitles(marketData, Interest.of(Channel.PUBLISHED, "signals")));
+    assertTrue(channels.entitles(everyChannel, Interest.of(Channel.PUBLISHED, "*")));
   }
 }

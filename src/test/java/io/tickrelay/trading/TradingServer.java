@@ -45,7 +45,7 @@ final class TradingServer implements AutoCloseable {
   static final String ACCOUNT_KEY = "account-key";
   static final String ACCOUNT_SECRET = "account-secret";
   /** {@code trader} is entitled ({@code trade_updates}), {@code all} has {@code *}, {@code stocks} is not. */
-  static final String CLIENTS = "trader:trader-secret:trade_updates,all:all-secret:*,stocks:stocks-secret:sip+iex,solo:solo-secret:trade_updates";
+  static final String CLIENTS = "trader:trader-secret:trade_updates,all:all-secret:*+trade_updates,stocks:stocks-secret:sip+iex,solo:solo-secret:trade_updates,market:market-secret:*";
 
   private static final Map<String, TradingServer> SERVERS = new ConcurrentHashMap<>();
 

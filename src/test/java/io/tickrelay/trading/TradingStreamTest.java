@@ -69,6 +69,16 @@ class TradingStreamTest {
   }
 
   @Test
+  void starIsMarketDataOnlyAndDoesNotGrantTheOrderFlow() throws Exception {
+    try (TradingServer server = new TradingServer();
+        WsProbe market = WsProbe.connect(server.uri("stream"))) {
+      authenticate(market, "market", "market-secret");
+      assertTrue(awaitJson(market, "authorization").contains("\"unauthorized\""));
+      market.awaitClose(WAIT);
+    }
+  }
+
+  @Test
   void aCredentialWithoutTheEntitlementIsRefusedAndClosed() throws Exception {
     try (TradingServer server = new TradingServer();
         WsProbe stocksOnly = WsProbe.connect(server.uri("stream"));

@@ -10,6 +10,7 @@ import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.marketdata.Streams;
+import io.tickrelay.marketdata.SubscriptionRefused;
 import io.tickrelay.marketdata.Trade;
 import io.tickrelay.simulator.SimulatorSettings;
 import io.tickrelay.testing.Await;
@@ -50,16 +51,27 @@ class ConnectionGroupTest {
     transport.close();
   }
 
+  private final List<SubscriptionRefused> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private ConnectionGroup start(boolean keepWarm) throws Exception {
+    return start(keepWarm, Integer.MAX_VALUE);
+  }
+
+  private ConnectionGroup start(boolean keepWarm, int maxConnections) throws Exception {
     transport.open();
     fake = FakeAlpaca.start(new SimulatorSettings(
         Credential.withPlainSecret(FakeAlpaca.KEY, FakeAlpaca.SECRET, Set.of("*")),
         SimulatorSettings.ALPACA_FEEDS, 10, Duration.ofSeconds(10), 50, Duration.ofSeconds(1)), -1);
-    UpstreamProtocol capped = TunedProtocol.capped(AlpacaProtocol.stocks(), 2);
+    UpstreamProtocol capped = TunedProtocol.capped(AlpacaProtocol.stocks(), 2).withMaxConnections(maxConnections);
     UpstreamSettings settings = UpstreamConnectionTest.settings(fake.baseUrl(), List.of("iex"), FakeAlpaca.SECRET);
     UpstreamListener listener = new UpstreamListener() {
       @Override
       public void stateChanged(UpstreamStateChanged change) {}
+
+      @Override
+      public void subscriptionRefused(SubscriptionRefused refused) {
+        refusals.add(refused);
+      }
 
       @Override
       public void received(MarketDataReceived data) {
@@ -83,6 +95,19 @@ class ConnectionGroupTest {
   private boolean allLive(int count) {
     List<UpstreamStatus> statuses = group.statuses();
     return statuses.size() == count && statuses.stream().allMatch(UpstreamStatus::live);
+  }
+
+  @Test
+  void pastTheLastAllowedConnectionDemandIsRefusedAs405AndNoConnectionOpens() throws Exception {
+    start(false, 2);
+    change(Interest.of(Channel.TRADES, "AAPL", "MSFT", "NVDA", "TSLA", "AMZN"), Interest.none());
+    Await.until("two connections live", WAIT, () -> allLive(2));
+    Await.until("the refusal", WAIT, () -> !refusals.isEmpty());
+    assertEquals(List.of(new SubscriptionRefused(Streams.STOCKS, Interest.of(Channel.TRADES, "TSLA"), 405,
+        "symbol limit exceeded")), refusals);
+    assertEquals(2, group.statuses().size(), "no third connection");
+    Await.until("the provider holds the four placed", WAIT, () -> fake.simulator().subscriptionsOf(FakeAlpaca.KEY)
+        .equals(Interest.of(Channel.TRADES, "AAPL", "AMZN", "MSFT", "NVDA")));
   }
 
   @Test

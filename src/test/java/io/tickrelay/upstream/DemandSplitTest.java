@@ -23,6 +23,23 @@ class DemandSplitTest {
   }
 
   @Test
+  void pastTheLastAllowedConnectionNewPairsAreRefusedAndNothingMoves() {
+    DemandSplit bounded = new DemandSplit(2, 2);
+    List<DemandSplit.Delta> deltas = bounded.apply(Interest.of(Channel.TRADES, "A", "B", "C", "D", "E", "F"), Interest.none());
+    assertEquals(List.of(
+        new DemandSplit.Delta(0, Interest.of(Channel.TRADES, "A", "B"), Interest.none()),
+        new DemandSplit.Delta(1, Interest.of(Channel.TRADES, "C", "D"), Interest.none())), deltas);
+    assertEquals(Interest.of(Channel.TRADES, "E", "F"), bounded.refused());
+    assertEquals(2, bounded.shardCount());
+    // removing a refused pair changes nothing; a freed place takes the next pair
+    assertEquals(List.of(), bounded.apply(Interest.none(), Interest.of(Channel.TRADES, "E")));
+    bounded.apply(Interest.none(), Interest.of(Channel.TRADES, "B"));
+    assertEquals(List.of(new DemandSplit.Delta(0, Interest.of(Channel.TRADES, "F"), Interest.none())),
+        bounded.apply(Interest.of(Channel.TRADES, "F"), Interest.none()));
+    assertEquals(Interest.none(), bounded.refused());
+  }
+
+  @Test
   void pairsCountAcrossChannelsAndAlreadyHeldPairsAreNotAddedTwice() {
     split.apply(Interest.of(Channel.TRADES, "A").plus(Interest.of(Channel.QUOTES, "A")), Interest.none());
     List<DemandSplit.Delta> again = split.apply(Interest.of(Channel.TRADES, "A"), Interest.none());

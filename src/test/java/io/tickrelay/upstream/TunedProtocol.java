@@ -17,6 +17,7 @@ final class TunedProtocol implements UpstreamProtocol {
   private final int cap;
   private final Duration maxAge;
   private final Function<Inbound.Data, Object> identity;
+  private int maxConnections = Integer.MAX_VALUE;
 
   TunedProtocol(UpstreamProtocol wire, int cap, Duration maxAge, Function<Inbound.Data, Object> identity) {
     this.wire = wire;
@@ -27,6 +28,17 @@ final class TunedProtocol implements UpstreamProtocol {
 
   static TunedProtocol capped(UpstreamProtocol wire, int cap) {
     return new TunedProtocol(wire, cap, Duration.ZERO, d -> null);
+  }
+
+  /** At most {@code connections} connections, as Binance's TICKRELAY_BINANCE_MAX_CONNECTIONS. */
+  TunedProtocol withMaxConnections(int connections) {
+    maxConnections = connections;
+    return this;
+  }
+
+  @Override
+  public int maxConnections() {
+    return maxConnections;
   }
 
   @Override

@@ -1,0 +1,140 @@
+package io.tickrelay.binance;
+
+import io.tickrelay.config.GatewayConfig;
+import io.tickrelay.marketdata.Streams;
+import io.tickrelay.marketdata.SymbolListing;
+import io.tickrelay.upstream.SafeUrl;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+
+/**
+ * The pairs Binance lists, from {@code GET /api/v3/exchangeInfo} at start and every {@code
+ * TICKRELAY_BINANCE_LISTING_REFRESH}: a client asking {@code crypto/binance} for anything else is
+ * refused (400) instead of becoming an upstream stream, which Binance would accept and never feed
+ * (upstream-protocols.md §2.2), one connection per 1024 of them. Until the first list arrives
+ * symbols go unchecked (clients resubscribing after a restart are not refused for the gateway's
+ * own start-up; {@code TICKRELAY_BINANCE_MAX_CONNECTIONS} still bounds them); a failed refresh
+ * keeps the last list. The gauge {@code tickrelay_binance_listed_symbols} shows its size.
+ */
+@ApplicationScoped
+public class BinanceListing implements SymbolListing {
+
+  private static final Logger LOG = Logger.getLogger(BinanceListing.class.getName());
+  private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+
+  @Inject GatewayConfig config;
+  @Inject MetricRegistry metrics;
+
+  @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
+  ManagedScheduledExecutorService scheduler;
+
+  private volatile Set<String> listed = Set.of();
+  private volatile boolean stopped;
+  private HttpClient http;
+  private BinanceSymbols symbols;
+  private int failures;
+
+  void start(@Observes Startup startup) {
+    if (!config.binanceEnabled()) {
+      return;
+    }
+    symbols = new BinanceSymbols(config.binanceQuoteAssets());
+    http = HttpClient.newBuilder()
+        .executor(scheduler)
+        .connectTimeout(Duration.ofSeconds(5))
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+    metrics.gauge(Metadata.builder().withName("tickrelay_binance_listed_symbols")
+        .withDescription("Binance pairs clients may subscribe, from exchangeInfo; 0 until the first list")
+        .build(), this, listing -> (double) listing.size());
+    scheduler.execute(this::refresh);
+  }
+
+  @Override
+  public boolean covers(String stream) {
+    return !listed.isEmpty() && stream.equals(Streams.crypto("binance"));
+  }
+
+  @Override
+  public boolean lists(String stream, String symbol) {
+    return listed.contains(symbol);
+  }
+
+  /** How many pairs the current list holds; 0 before the first. */
+  public int size() {
+    return listed.size();
+  }
+
+  private void refresh() {
+    if (stopped) {
+      return;
+    }
+    URI uri = URI.create(config.binanceRestUrl() + ExchangeInfo.PATH);
+    Duration next;
+    try {
+      HttpResponse<String> response = http.send(
+          HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IOException("HTTP " + response.statusCode());
+      }
+      Set<String> fresh;
+      try (JsonReader reader = Json.createReader(new StringReader(response.body()))) {
+        fresh = ExchangeInfo.tradingSymbols(reader.readObject(), symbols);
+      }
+      int before = listed.size();
+      listed = Set.copyOf(fresh);
+      failures = 0;
+      if (before != fresh.size()) {
+        LOG.info(() -> "Binance lists " + fresh.size() + " pairs the gateway can stream ("
+            + SafeUrl.of(uri) + ")");
+      }
+      next = config.binanceListingRefresh();
+    } catch (IOException | JsonException | IllegalArgumentException | IllegalStateException e) {
+      failures++;
+      if (failures == 1 || failures % 10 == 0) {
+        LOG.warning(() -> "Binance symbol list from " + SafeUrl.of(uri) + " failed (" + failures
+            + " in a row): " + e.getMessage() + "; " + (listed.isEmpty()
+                ? "every Binance symbol is refused until it arrives" : "the last list stays"));
+      }
+      long doubled = FIRST_RETRY.toMillis() << Math.min(failures - 1, 10);
+      next = Duration.ofMillis(Math.min(doubled, config.binanceListingRefresh().toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (!stopped) {
+      try {
+        scheduler.schedule(this::refresh, next.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException shuttingDown) {
+        LOG.fine(() -> "Binance symbol list: no further refresh, the scheduler is stopping");
+      }
+    }
+  }
+
+  @PreDestroy
+  void stop() {
+    stopped = true;
+  }
+}
