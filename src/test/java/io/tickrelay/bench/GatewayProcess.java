@@ -110,6 +110,31 @@ final class GatewayProcess {
   }
 
   /**
+   * Live objects of these classes ({@code jcmd <pid> GC.class_histogram}, which runs a full GC
+   * first); -1 when jcmd failed.
+   */
+  long instances(String... classNames) throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
+        .redirectErrorStream(true)
+        .start();
+    String histogram = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      return -1;
+    }
+    long count = 0;
+    List<String> wanted = List.of(classNames);
+    for (String line : histogram.split("\n")) {
+      // "   1:   123456   7890123  com.example.Type (module)"
+      String[] f = line.trim().split("\\s+");
+      if (f.length >= 4 && f[0].endsWith(":") && wanted.contains(f[3])) {
+        count += Long.parseLong(f[1]);
+      }
+    }
+    return count;
+  }
+
+  /**
    * The used heap from /metrics: {@code memory_usedHeap_bytes{mp_scope="base"}} in MicroProfile
    * Metrics 5 (older releases prefix the scope: {@code base_memory_usedHeap_bytes}).
    */
