@@ -1,6 +1,8 @@
 package io.tickrelay.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -10,7 +12,8 @@ import java.util.Optional;
  * subscribe to one symbol and close, in batches, {@code bench.churn.cycles} times; before and after,
  * the gateway's heap after a full GC, its RSS and the HTTP session objects on its heap. A warm-up
  * of {@code bench.churn.warmup} cycles comes first, so class loading, JIT code and pools that grow
- * once are not counted as growth.
+ * once are not counted as growth, and both measurements wait {@code bench.churn.settle} after the
+ * last close, so timers that end on their own are not counted either.
  */
 final class Churn {
 
@@ -48,13 +51,22 @@ final class Churn {
     GatewayProcess g = gateway.get();
     long[] cold = memory(g);
     cycles(settings.churnWarmup, 0);
+    Thread.sleep(settings.churnSettle.toMillis()); // see settle below
     long[] before = memory(g);
+    Map<String, long[]> classesBefore = g.histogram();
     long started = System.nanoTime();
     int subscribed = cycles(settings.churnCycles, settings.churnWarmup);
     double seconds = (System.nanoTime() - started) / 1e9;
+    // settle: timers of closed clients (the auth deadline, cancelled but queued in the container's
+    // scheduler until it would have fired) leave within the auth timeout; they are transient, not kept
+    Thread.sleep(settings.churnSettle.toMillis());
     long[] after = memory(g);
+    Map<String, long[]> classesAfter = g.histogram();
+    r.put("grown_classes", grown(classesBefore, classesAfter, 15));
+    r.put("grown_gateway_classes", grown(gateway(classesBefore), gateway(classesAfter), 15));
     r.put("cycles", settings.churnCycles);
     r.put("warmup", settings.churnWarmup);
+    r.put("settle", settings.churnSettle.toString());
     r.put("subscribed", subscribed);
     r.put("seconds", seconds);
     r.put("cycles_per_second", settings.churnCycles / seconds);
@@ -69,6 +81,8 @@ final class Churn {
     r.put("sessions_after", after[2]);
     r.put("load_after", Bench.loadAverage());
     System.out.println("bench: " + line(r));
+    System.out.println("bench: churn: live bytes grown most, per class: " + r.get("grown_classes"));
+    System.out.println("bench: churn: the gateway's own classes grown most: " + r.get("grown_gateway_classes"));
     return r;
   }
 
@@ -110,6 +124,30 @@ final class Churn {
     Thread.sleep(1000); // let the heap metric and RSS settle after the collection
     g.gc();
     return new long[] {g.usedHeapBytes(), g.rssBytes(), g.instances(SESSION_CLASSES)};
+  }
+
+  private static Map<String, long[]> gateway(Map<String, long[]> classes) {
+    Map<String, long[]> ours = new java.util.HashMap<>();
+    classes.forEach((name, figures) -> {
+      if (name.startsWith("io.tickrelay.")) {
+        ours.put(name.replaceAll("/0x[0-9a-f]+$", ""), figures);
+      }
+    });
+    return ours;
+  }
+
+  /** The classes whose live bytes grew most, as "bytes instances class", largest first. */
+  static List<String> grown(Map<String, long[]> before, Map<String, long[]> after, int top) {
+    List<String> grown = new ArrayList<>();
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), new long[] {
+            e.getValue()[1] - before.getOrDefault(e.getKey(), new long[2])[1],
+            e.getValue()[0] - before.getOrDefault(e.getKey(), new long[2])[0]}))
+        .filter(e -> e.getValue()[0] > 0)
+        .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
+        .limit(top)
+        .forEach(e -> grown.add(String.format("%+d B %+d %s", e.getValue()[0], e.getValue()[1], e.getKey())));
+    return grown;
   }
 
   static String line(Map<String, Object> r) {

@@ -38,6 +38,7 @@ final class Settings {
   int churnCycles = Integer.parseInt(prop("bench.churn.cycles", "100000"));
   int churnBatch = Integer.parseInt(prop("bench.churn.batch", "500"));
   int churnWarmup = Integer.parseInt(prop("bench.churn.warmup", "5000"));
+  java.time.Duration churnSettle = java.time.Duration.parse(prop("bench.churn.settle", "PT15S"));
   String out = prop("bench.out", "target/bench/results.json");
 
   static Settings fromSystemProperties() {
@@ -80,6 +81,7 @@ final class Settings {
       m.put("churn_cycles", churnCycles);
       m.put("churn_batch", churnBatch);
       m.put("churn_warmup", churnWarmup);
+      m.put("churn_settle", churnSettle.toString());
     }
     return m;
   }
