@@ -54,6 +54,7 @@ public final class RawWebSocket implements AutoCloseable {
   private final Map<String, List<String>> responseHeaders;
   private final LinkedBlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
   private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+  private int received;
 
   private RawWebSocket(Socket socket, Map<String, List<String>> responseHeaders, InputStream in)
       throws IOException {
@@ -189,6 +190,22 @@ public final class RawWebSocket implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until {@code count} data frames arrived since the connection opened, or it closed;
+   * false when neither happened in time.
+   */
+  public synchronized boolean awaitReceived(int count, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (received < count && !closed.isDone()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return true;
+  }
+
   /** Every data frame received and not yet taken by {@link #await}. */
   public List<Frame> drain() {
     List<Frame> all = new ArrayList<>();
@@ -273,6 +290,10 @@ public final class RawWebSocket implements AutoCloseable {
         if (fin) {
           frames.add(new Frame(messageOpcode, message.toByteArray()));
           message.reset();
+          synchronized (this) {
+            received++;
+            notifyAll();
+          }
         }
       }
     } catch (IOException ended) {
@@ -280,6 +301,9 @@ public final class RawWebSocket implements AutoCloseable {
     } finally {
       closed.complete(ABNORMAL);
       closeSocket();
+      synchronized (this) {
+        notifyAll();
+      }
     }
   }
 
