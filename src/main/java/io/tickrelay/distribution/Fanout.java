@@ -16,9 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,8 +53,13 @@ final class Fanout {
   private final GapBook gaps;
   private final Duration linger;
   private final Clock clock;
-  /** Upstream subscriptions whose last client left, kept until their linger ends. */
-  private final Map<GapBook.Key, Object> lingering = new HashMap<>();
+  /**
+   * Upstream subscriptions whose last client left, kept until their linger ends: when it ends
+   * ({@link #nanoTime} units), oldest first. One timer serves them all ({@link #lingerTimer}), so
+   * churn costs no queued task per drop of demand.
+   */
+  private final LinkedHashMap<GapBook.Key, Long> lingering = new LinkedHashMap<>();
+  private boolean lingerTimer;
   private FeedSelected feed;
 
   Fanout(
@@ -252,29 +257,50 @@ final class Fanout {
       release(removed);
       return;
     }
-    Object token = new Object();
-    GapBook.keys(removed).forEach(key -> lingering.put(key, token));
-    scheduler.schedule(() -> lingerEndedGuarded(token), linger.toNanos(), TimeUnit.NANOSECONDS);
+    long ends = nanoTime.getAsLong() + linger.toNanos();
+    for (GapBook.Key key : GapBook.keys(removed)) {
+      lingering.remove(key); // re-inserted last: the map stays in the order the lingers end
+      lingering.put(key, ends);
+    }
+    if (!lingerTimer) {
+      scheduleLingerTimer(ends, linger.toNanos());
+    }
   }
 
-  private void lingerEndedGuarded(Object token) {
+  private void scheduleLingerTimer(long at, long delayNanos) {
+    lingerTimer = true;
+    scheduler.schedule(() -> lingerEndedGuarded(at), delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void lingerEndedGuarded(long at) {
     try {
-      lingerEnded(token);
+      lingerEnded(at);
     } catch (RuntimeException e) { // a task boundary: the subscriptions stay held, which is safe
       LOG.log(Level.WARNING, stream + ": letting go of lingering upstream subscriptions failed", e);
     }
   }
 
-  private synchronized void lingerEnded(Object token) {
+  /**
+   * The timer set for {@code at} fired: lets go of what lingered until then and nobody wants
+   * again, and sets the timer for the next linger to end (delays between deadlines, so the
+   * scheduler's clock alone decides when).
+   */
+  private synchronized void lingerEnded(long at) {
+    lingerTimer = false;
     Map<Channel, Set<String>> due = new EnumMap<>(Channel.class);
-    lingering.entrySet().removeIf(entry -> {
-      GapBook.Key key = entry.getKey();
-      if (entry.getValue() != token || subscriptions.wanted(key.channel(), key.symbol())) {
-        return false;
+    var entries = lingering.entrySet().iterator();
+    while (entries.hasNext()) {
+      Map.Entry<GapBook.Key, Long> entry = entries.next();
+      if (entry.getValue() - at > 0) {
+        scheduleLingerTimer(entry.getValue(), entry.getValue() - at);
+        break;
       }
-      due.computeIfAbsent(key.channel(), c -> new TreeSet<>()).add(key.symbol());
-      return true;
-    });
+      entries.remove();
+      GapBook.Key key = entry.getKey();
+      if (!subscriptions.wanted(key.channel(), key.symbol())) {
+        due.computeIfAbsent(key.channel(), c -> new TreeSet<>()).add(key.symbol());
+      }
+    }
     if (!due.isEmpty()) {
       release(Interest.of(due));
     }

@@ -25,7 +25,10 @@ import org.HdrHistogram.Histogram;
  *   <li>{@code load}: N clients, each subscribed to K of S symbols, at R trades/s upstream:
  *       delivered messages/s, latency from the trade's {@code t} to receipt, gaps, CPU;
  *   <li>{@code saturation}: a ladder of rates with every client subscribed to every symbol, against
- *       the gateway and against the baseline in turn, so the result is a ratio.
+ *       the gateway and against the baseline in turn, so the result is a ratio;
+ *   <li>{@code churn} (issue 15, not in the default phases): C connect-authenticate-subscribe-close
+ *       cycles in batches; the gateway's heap (after a full GC), RSS and HTTP session objects
+ *       before and after, to show that connection churn leaves nothing behind.
  * </ol>
  * Prints one table and writes the same figures as JSON. Every figure is measured in this run.
  */
@@ -75,6 +78,9 @@ public final class Bench {
     Map<String, Object> machine = machine();
     if (settings.phases.contains("idle")) {
       idle();
+    }
+    if (settings.phases.contains("churn")) {
+      results.add(new Churn(settings, gateway, this::connectAndClose).run());
     }
     if (settings.phases.contains("load")) {
       results.add(load("load", settings.gatewayUrl(), settings.clients, settings.symbolsPerClient,
@@ -280,6 +286,15 @@ public final class Bench {
       (subscribe ? c.subscribed : c.authenticated).await(Math.max(0, left), TimeUnit.NANOSECONDS);
     }
     return clients;
+  }
+
+  /** One churn batch: {@code n} clients connect, authenticate, subscribe and close; the subscribed count. */
+  private int connectAndClose(int n, int first) throws InterruptedException {
+    List<BenchClient> clients = connect(settings.gatewayUrl(), n,
+        i -> new int[] {(first + i) % settings.symbols}, true, settings.msgpack);
+    int subscribed = (int) clients.stream().filter(c -> c.subscribed.getCount() == 0).count();
+    close(clients);
+    return subscribed;
   }
 
   private static void close(List<BenchClient> clients) {

@@ -5,10 +5,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -107,6 +110,47 @@ final class GatewayProcess {
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();
     return p.waitFor() == 0;
+  }
+
+  /**
+   * Live objects of these classes ({@code jcmd <pid> GC.class_histogram}, which runs a full GC
+   * first); -1 when jcmd failed.
+   */
+  long instances(String... classNames) throws IOException, InterruptedException {
+    Map<String, long[]> histogram = histogram();
+    if (histogram.isEmpty()) {
+      return -1;
+    }
+    long count = 0;
+    for (String name : classNames) {
+      count += histogram.getOrDefault(name, new long[2])[0];
+    }
+    return count;
+  }
+
+  /**
+   * Live instances and bytes per class ({@code jcmd <pid> GC.class_histogram}, after a full GC);
+   * empty when jcmd failed.
+   */
+  Map<String, long[]> histogram() throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
+        .redirectErrorStream(true)
+        .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      return Map.of();
+    }
+    Map<String, long[]> classes = new HashMap<>();
+    for (String line : out.split("\n")) {
+      // "   1:   123456   7890123  com.example.Type (module)"
+      String[] f = line.trim().split("\\s+");
+      if (f.length >= 4 && f[0].endsWith(":")) {
+        classes.merge(f[3], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])},
+            (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+      }
+    }
+    return classes;
   }
 
   /**

@@ -19,7 +19,7 @@ final class Report {
     System.out.println(header);
     System.out.println("-".repeat(header.length()));
     for (Map<String, Object> r : phases) {
-      if (r.get("phase").equals("idle")) {
+      if (r.get("phase").equals("idle") || r.get("phase").equals("churn")) {
         continue;
       }
       System.out.println(String.format(
@@ -51,6 +51,11 @@ final class Report {
         } else {
           System.out.println("idle: " + r.get("note"));
         }
+      }
+    }
+    for (Map<String, Object> r : phases) {
+      if (r.get("phase").equals("churn")) {
+        System.out.println(Churn.line(r));
       }
     }
     System.out.println("summary: " + summary);

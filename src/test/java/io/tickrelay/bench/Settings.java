@@ -35,6 +35,10 @@ final class Settings {
   int clientThreads = Integer.parseInt(prop("bench.client.threads", "1"));
   int connectConcurrency = Integer.parseInt(prop("bench.connect.concurrency", "200"));
   int connectTimeoutSeconds = Integer.parseInt(prop("bench.connect.timeout", "180"));
+  int churnCycles = Integer.parseInt(prop("bench.churn.cycles", "100000"));
+  int churnBatch = Integer.parseInt(prop("bench.churn.batch", "500"));
+  int churnWarmup = Integer.parseInt(prop("bench.churn.warmup", "5000"));
+  java.time.Duration churnSettle = java.time.Duration.parse(prop("bench.churn.settle", "PT15S"));
   String out = prop("bench.out", "target/bench/results.json");
 
   static Settings fromSystemProperties() {
@@ -73,6 +77,12 @@ final class Settings {
     m.put("saturation_rates", Arrays.toString(saturationRates));
     m.put("driver_tick_ms", tickMillis);
     m.put("client_threads", clientThreads);
+    if (phases.contains("churn")) {
+      m.put("churn_cycles", churnCycles);
+      m.put("churn_batch", churnBatch);
+      m.put("churn_warmup", churnWarmup);
+      m.put("churn_settle", churnSettle.toString());
+    }
     return m;
   }
 

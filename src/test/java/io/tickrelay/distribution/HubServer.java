@@ -76,6 +76,11 @@ final class HubServer implements AutoCloseable {
     return hub;
   }
 
+  /** Timers queued in the hub's scheduler, cancelled ones included (they stay until due). */
+  int queuedTimers() {
+    return ((java.util.concurrent.ScheduledThreadPoolExecutor) scheduler).getQueue().size();
+  }
+
   URI cryptoUri(String location) {
     return URI.create(
         "ws://localhost:" + server.getPort() + "/hub/" + id + "/v1beta3/crypto/" + location);
