@@ -44,6 +44,7 @@ public class ClientSessions {
   @Inject MetricRegistry metrics;
   /** The backfill's hook when there is one; else closing markers follow at once. */
   @Inject Instance<GapClosing> gapClosing;
+  @Inject io.tickrelay.supervision.GatewayLoops loops;
 
   @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
   ManagedScheduledExecutorService scheduler;
@@ -71,6 +72,7 @@ public class ClientSessions {
             System::nanoTime,
             nanos -> latency.update(Duration.ofNanos(nanos)),
             threads);
+    loops.register(hub::loops);
     LOG.info(
         "Client stream ready: "
             + config.clientCredentials().size()
