@@ -289,6 +289,11 @@ public class GatewayConfig {
   @ConfigProperty(name = "tickrelay.simulator.binance.max-connection-age", defaultValue = "PT24H")
   Duration simulatorBinanceMaxConnectionAge;
 
+  /** Browser origins allowed to open client WebSockets besides the gateway's own; {@code *} = any. */
+  @Inject
+  @ConfigProperty(name = "tickrelay.allowed-origins", defaultValue = "none")
+  String allowedOrigins;
+
   // publish API
 
   @Inject
@@ -343,6 +348,11 @@ public class GatewayConfig {
   @Inject
   @ConfigProperty(name = "tickrelay.backfill.retries", defaultValue = "3")
   int backfillRetries;
+
+  /** {@code TICKRELAY_ALLOWED_ORIGINS}: {@code none} (the default) lists none. */
+  public String allowedOrigins() {
+    return allowedOrigins.trim().equalsIgnoreCase("none") ? "" : allowedOrigins;
+  }
 
   /** Present environment variables, empty ones included (a seam for tests). */
   java.util.function.Predicate<String> environment = name -> System.getenv(name) != null;
