@@ -294,6 +294,11 @@ public class GatewayConfig {
   @ConfigProperty(name = "tickrelay.allowed-origins", defaultValue = "none")
   String allowedOrigins;
 
+  /** {@code key:secret} or {@code key:sha256:HEX}; when set, required for status. */
+  @Inject
+  @ConfigProperty(name = "tickrelay.operator.credential")
+  Optional<String> operatorCredential;
+
   // publish API
 
   @Inject
@@ -352,6 +357,11 @@ public class GatewayConfig {
   /** {@code TICKRELAY_ALLOWED_ORIGINS}: {@code none} (the default) lists none. */
   public String allowedOrigins() {
     return allowedOrigins.trim().equalsIgnoreCase("none") ? "" : allowedOrigins;
+  }
+
+  /** The operator credential status requires, if any ({@code TICKRELAY_OPERATOR_CREDENTIAL}). */
+  public Optional<Credentials> operatorCredential() {
+    return operatorCredential.map(spec -> Credentials.parse(spec.trim() + ":operator"));
   }
 
   /** Present environment variables, empty ones included (a seam for tests). */
