@@ -27,9 +27,14 @@ public class AlpacaUpstreams implements UpstreamProvider {
 
   @Override
   public List<UpstreamDefinition> upstreams(UpstreamSettings common) {
+    if (config.alpacaKeyMissing()) {
+      // live mode without a key: never the simulator's demo key, and no empty auth against Alpaca
+      LOG.severe("Live mode but APCA_API_KEY_ID is not set (or empty): no Alpaca upstream");
+      return List.of();
+    }
     if (config.simulatorMode()) {
       LOG.warning(
-          "APCA_API_KEY_ID is not set: the upstream is the EMBEDDED SIMULATOR at "
+          "Simulator mode (" + config.mode().reason() + "): the upstream is the EMBEDDED SIMULATOR at "
               + config.alpacaStreamUrl()
               + " (simulated prices, not real market data); client credential demo:demo is enabled");
     } else {

@@ -1,7 +1,6 @@
 package io.tickrelay.binance;
 
 import jakarta.json.JsonArray;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -38,7 +37,8 @@ record ControlRequest(String method, List<JsonValue> params, String id) {
     JsonValue value;
     try (JsonReader reader = JSON.createReader(new StringReader(text))) {
       value = reader.readValue();
-    } catch (JsonException e) {
+    } catch (RuntimeException e) { // Parsson: also bare RuntimeException (nesting), NumberFormatException
+
       throw new Refused(3, "Invalid JSON: expected value at line 1 column 1", "null");
     }
     if (value.getValueType() != JsonValue.ValueType.OBJECT) {

@@ -9,9 +9,9 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Every configuration key of the gateway in one place. Without {@code APCA_API_KEY_ID} the gateway
- * runs in simulator mode: its upstream is the embedded simulator and a {@code demo:demo} (every grant) client
- * credential exists.
+ * Every configuration key of the gateway in one place. In simulator mode ({@link GatewayMode}: asked
+ * for, or nothing configured at all) the upstream is the embedded simulator and a {@code demo:demo:*}
+ * client credential exists.
  */
 @ApplicationScoped
 public class GatewayConfig {
@@ -20,6 +20,11 @@ public class GatewayConfig {
   static final String SIMULATOR_CLIENTS = "demo:demo:*+trade_updates+channels+wildcard";
   static final String ALPACA_TRADING_STREAM_URL = "wss://paper-api.alpaca.markets/stream";
   static final String SIMULATOR_PUBLISHERS = "demo-publisher:demo:*";
+
+  /** {@code simulator} or {@code live}; unset: simulator only when nothing is configured. */
+  @Inject
+  @ConfigProperty(name = "tickrelay.mode")
+  Optional<String> mode;
 
   @Inject
   @ConfigProperty(name = "apca.api.key.id")
@@ -297,6 +302,16 @@ public class GatewayConfig {
   @ConfigProperty(name = "tickrelay.simulator.binance.max-connection-age", defaultValue = "PT24H")
   Duration simulatorBinanceMaxConnectionAge;
 
+  /** Browser origins allowed to open client WebSockets besides the gateway's own; {@code *} = any. */
+  @Inject
+  @ConfigProperty(name = "tickrelay.allowed-origins", defaultValue = "none")
+  String allowedOrigins;
+
+  /** {@code key:secret} or {@code key:sha256:HEX}; when set, required for status. */
+  @Inject
+  @ConfigProperty(name = "tickrelay.operator.credential")
+  Optional<String> operatorCredential;
+
   // publish API
 
   @Inject
@@ -352,9 +367,46 @@ public class GatewayConfig {
   @ConfigProperty(name = "tickrelay.backfill.retries", defaultValue = "3")
   int backfillRetries;
 
-  /** No upstream account configured: the embedded simulator stands in for Alpaca. */
+  /** {@code TICKRELAY_ALLOWED_ORIGINS}: {@code none} (the default) lists none. */
+  public String allowedOrigins() {
+    return allowedOrigins.trim().equalsIgnoreCase("none") ? "" : allowedOrigins;
+  }
+
+  /** The operator credential status requires, if any ({@code TICKRELAY_OPERATOR_CREDENTIAL}). */
+  public Optional<Credentials> operatorCredential() {
+    return operatorCredential.map(spec -> Credentials.parse(spec.trim() + ":operator"));
+  }
+
+  /** Present environment variables, empty ones included (a seam for tests). */
+  java.util.function.Predicate<String> environment = name -> System.getenv(name) != null;
+
+  private volatile GatewayMode gatewayMode;
+
+  /** Simulator or live, and why ({@link GatewayMode}); decided once. */
+  public GatewayMode mode() {
+    GatewayMode decided = gatewayMode;
+    if (decided == null) {
+      List<String> configured = new java.util.ArrayList<>();
+      apiKeyId.ifPresent(v -> configured.add("APCA_API_KEY_ID"));
+      apiSecretKey.ifPresent(v -> configured.add("APCA_API_SECRET_KEY"));
+      clients.ifPresent(v -> configured.add("TICKRELAY_CLIENTS"));
+      publishers.ifPresent(v -> configured.add("TICKRELAY_PUBLISHERS"));
+      binanceStreamUrl.ifPresent(v -> configured.add("TICKRELAY_BINANCE_STREAM_URL"));
+      binanceEnabled.filter(Boolean::booleanValue).ifPresent(v -> configured.add("TICKRELAY_BINANCE_ENABLED"));
+      decided = GatewayMode.decide(new GatewayMode.Inputs(mode, configured, environment));
+      gatewayMode = decided;
+    }
+    return decided;
+  }
+
+  /** The embedded simulator stands in for Alpaca and the demo credentials exist. */
   public boolean simulatorMode() {
-    return apiKeyId.isEmpty();
+    return mode().simulator();
+  }
+
+  /** Live mode without an Alpaca key: nothing to authenticate upstream with (never the demo key). */
+  public boolean alpacaKeyMissing() {
+    return !simulatorMode() && apiKeyId.isEmpty();
   }
 
   public boolean simulatorEnabled() {
@@ -387,7 +439,7 @@ public class GatewayConfig {
   }
 
   public String upstreamKeyId() {
-    return apiKeyId.orElse(simulatorKey);
+    return apiKeyId.orElse(simulatorMode() ? simulatorKey : "");
   }
 
   public String upstreamSecret() {

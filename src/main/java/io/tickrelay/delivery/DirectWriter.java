@@ -1,5 +1,7 @@
 package io.tickrelay.delivery;
 
+import io.tickrelay.supervision.LoopHealth;
+import io.tickrelay.supervision.LoopRunner;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -8,7 +10,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -49,6 +50,8 @@ public final class DirectWriter {
   private int started; // guarded by this
   private boolean stopped; // guarded by this
   private volatile boolean disabled;
+  private final LoopRunner watchdog;
+  private volatile LoopHealth deadWorker;
 
   /**
    * Starts the writer thread and its watchdog, a thread of its own too: a shared scheduler can be
@@ -63,10 +66,42 @@ public final class DirectWriter {
     synchronized (this) {
       active = startWorker();
     }
-    Thread watchdog = threads.newThread(this::watch);
-    watchdog.setName("tickrelay-writer-watchdog");
-    watchdog.setDaemon(true);
-    watchdog.start();
+    watchdog = new LoopRunner("tickrelay-writer-watchdog", new Watch(), this::isStopped, this::died);
+    watchdog.start(threads);
+  }
+
+  /** The writer's loops for liveness: the active writer, the watchdog, a writer that died. */
+  public List<LoopHealth> loops() {
+    List<LoopHealth> loops = new ArrayList<>();
+    synchronized (this) {
+      loops.add(active.loop.health());
+    }
+    loops.add(watchdog.health());
+    LoopHealth dead = deadWorker;
+    if (dead != null) {
+      loops.add(dead);
+    }
+    return loops;
+  }
+
+  /**
+   * A writer or the watchdog died of an {@code Error}: nothing may depend on them any more, so
+   * every client goes asynchronous, those waiting for the writer included.
+   */
+  private void died() {
+    disabled = true;
+    List<ClientOutbox> waiting;
+    synchronized (this) {
+      waiting = new ArrayList<>(queue);
+      queue.clear();
+      if (active != null && active.thread == Thread.currentThread()) {
+        deadWorker = active.loop.health();
+        if (active.current != null) {
+          waiting.add(active.current);
+        }
+      }
+    }
+    waiting.forEach(ClientOutbox::demote);
   }
 
   /** True once too many writes blocked at once: outboxes then send asynchronously. */
@@ -138,22 +173,21 @@ public final class DirectWriter {
             + " filled): its frames go asynchronously from now on");
   }
 
-  private void watch() {
-    long lastTick = nanoTime.getAsLong();
-    while (!isStopped()) {
-      LockSupport.parkNanos(this, periodNanos); // a periodic check, not waiting for an outcome
+  /** The watchdog's duty cycle: a periodic check, not waiting for an outcome. */
+  private final class Watch implements io.tickrelay.supervision.DutyCycle {
+    private long lastTick = nanoTime.getAsLong();
+
+    @Override
+    public void doWork() {
+      LockSupport.parkNanos(DirectWriter.this, periodNanos);
       long now = nanoTime.getAsLong();
       boolean late = now - lastTick > 2 * periodNanos;
       lastTick = now;
       if (late) {
-        continue; // the whole JVM stood still (a GC pause, say), not just one write
+        return; // the whole JVM stood still (a GC pause, say), not just one write
       }
-      try {
-        check();
-        nudgeAbandoned();
-      } catch (RuntimeException e) { // a task boundary: the watchdog must keep running
-        LOG.log(Level.WARNING, "write watchdog failed", e);
-      }
+      check();
+      nudgeAbandoned();
     }
   }
 
@@ -184,52 +218,50 @@ public final class DirectWriter {
 
   /** Under the lock. */
   private Worker startWorker() {
-    Worker worker = new Worker();
-    worker.thread = threads.newThread(worker::run);
-    worker.thread.setName("tickrelay-writer-" + ++started);
-    worker.thread.setDaemon(true);
-    worker.thread.start();
+    Worker worker = new Worker("tickrelay-writer-" + ++started);
+    worker.thread = worker.loop.start(threads);
     return worker;
   }
 
   /** One writer thread's loop; it ends when it is no longer the active one. */
   private final class Worker {
+    final LoopRunner loop;
     Thread thread;
     volatile ClientOutbox current;
     volatile long since;
+    private volatile boolean done;
 
-    void run() {
-      while (true) {
-        ClientOutbox next;
-        synchronized (DirectWriter.this) {
-          while (active == this && queue.isEmpty() && !stopped) {
-            try {
-              DirectWriter.this.wait();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              return;
-            }
-          }
-          if (active != this || stopped) {
-            return;
-          }
-          next = queue.pollFirst();
+    Worker(String name) {
+      loop = new LoopRunner(name, this::round, () -> done, DirectWriter.this::died);
+    }
+
+    void round() throws InterruptedException {
+      ClientOutbox next;
+      synchronized (DirectWriter.this) {
+        while (active == this && queue.isEmpty() && !stopped) {
+          DirectWriter.this.wait();
         }
-        boolean more = write(next);
-        synchronized (DirectWriter.this) {
-          if (active != this) {
-            blocked--; // replaced while this write blocked; the new writer has the queue
-            stuck.remove(this);
-            Thread.interrupted(); // a nudge that came too late is not for the next owner
-            if (more) {
-              queue.addLast(next);
-              DirectWriter.this.notifyAll();
-            }
-            return;
-          }
+        if (active != this || stopped) {
+          done = true;
+          return;
+        }
+        next = queue.pollFirst();
+      }
+      boolean more = write(next);
+      synchronized (DirectWriter.this) {
+        if (active != this) {
+          blocked--; // replaced while this write blocked; the new writer has the queue
+          stuck.remove(this);
+          Thread.interrupted(); // a nudge that came too late is not for the next owner
           if (more) {
-            queue.addLast(next); // to the back: every waiting client gets a turn
+            queue.addLast(next);
+            DirectWriter.this.notifyAll();
           }
+          done = true;
+          return;
+        }
+        if (more) {
+          queue.addLast(next); // to the back: every waiting client gets a turn
         }
       }
     }
@@ -240,7 +272,7 @@ public final class DirectWriter {
       try {
         return outbox.flush();
       } catch (RuntimeException e) { // a task boundary: one client must not stop the writer
-        LOG.log(Level.WARNING, "client " + outbox.id() + ": write failed", e);
+        LOG.log(java.util.logging.Level.WARNING, "client " + outbox.id() + ": write failed", e);
         return false;
       } finally {
         current = null;

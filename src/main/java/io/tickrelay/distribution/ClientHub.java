@@ -320,6 +320,16 @@ final class ClientHub {
     fanout(selected.stream()).feedSelected(selected, ofStream);
   }
 
+  /** The hub's own threads (fan-out, writer, its watchdog) as liveness sees them. */
+  public List<io.tickrelay.supervision.LoopHealth> loops() {
+    List<io.tickrelay.supervision.LoopHealth> loops = new java.util.ArrayList<>();
+    loops.add(fanoutThread.loop().health());
+    if (writer != null) {
+      loops.addAll(writer.loops());
+    }
+    return loops;
+  }
+
   void closeAll() {
     fanoutThread.stop();
     if (writer != null) {

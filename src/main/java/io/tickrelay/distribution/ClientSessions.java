@@ -48,6 +48,7 @@ public class ClientSessions {
   @Inject Instance<SymbolListing> listings;
   /** The backfill's hook when there is one; else closing markers follow at once. */
   @Inject Instance<GapClosing> gapClosing;
+  @Inject io.tickrelay.supervision.GatewayLoops loops;
 
   @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
   ManagedScheduledExecutorService scheduler;
@@ -81,6 +82,7 @@ public class ClientSessions {
             + "', which grants nothing (README, \"Credentials and grants\")");
       }
     }
+    loops.register(hub::loops);
     LOG.info(
         "Client stream ready: "
             + config.clientCredentials().size()

@@ -1,6 +1,7 @@
 package io.tickrelay.distribution;
 
 import io.tickrelay.marketdata.MarketEvent;
+import io.tickrelay.supervision.LoopRunner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,8 +11,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -38,11 +39,14 @@ final class FanoutThread {
   private final BlockingQueue<Handoff> queue;
   private final BiConsumer<String, List<MarketEvent>> publish;
   private final long windowNanos;
+  private final LoopRunner loop;
   private final Thread thread;
+  private final List<Handoff> taken = new ArrayList<>(MAX_DRAIN); // the loop's thread only
+  private final AtomicLong refused = new AtomicLong();
   private volatile boolean stopped;
   /** Events lost because the thread handing them over was interrupted while the queue was full. */
-  private final java.util.concurrent.atomic.AtomicLong lostOnInterrupt =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong lostOnInterrupt = new AtomicLong();
+  private volatile boolean dead;
 
   /**
    * @param capacity upstream frames that may wait; beyond it the upstream thread waits too, which
@@ -57,10 +61,18 @@ final class FanoutThread {
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.publish = publish;
     this.windowNanos = window.toNanos();
-    this.thread = threads.newThread(this::run);
-    thread.setName("tickrelay-fanout");
-    thread.setDaemon(true);
-    thread.start();
+    this.loop = new LoopRunner("tickrelay-fanout", this::round, () -> stopped, this::died);
+    this.thread = loop.start(threads);
+  }
+
+  /** The supervised loop, for liveness. */
+  LoopRunner loop() {
+    return loop;
+  }
+
+  /** Hand-offs refused because the loop had died (they are lost; liveness is DOWN meanwhile). */
+  long refused() {
+    return refused.get();
   }
 
   /** Hands events over; waits only while the queue is full. */
@@ -69,7 +81,7 @@ final class FanoutThread {
       return;
     }
     try {
-      queue.put(new Handoff(stream, events, null));
+      handOver(new Handoff(stream, events, null));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       long lost = lostOnInterrupt.addAndGet(events.size());
@@ -87,7 +99,7 @@ final class FanoutThread {
       return;
     }
     try {
-      queue.put(new Handoff(stream, List.of(), task));
+      handOver(new Handoff(stream, List.of(), task));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       LOG.warning(() -> stream + ": hand-off of a task (a gap marker or backfill) to the fan-out"
@@ -98,6 +110,28 @@ final class FanoutThread {
   /** Events lost because an interrupted upstream thread could not hand them over. */
   long lostOnInterrupt() {
     return lostOnInterrupt.get();
+  }
+
+  /**
+   * Waits while the queue is full, but never for a loop that died: a reader parked here for good
+   * would stop answering its upstream's pings too.
+   */
+  private void handOver(Handoff handoff) throws InterruptedException {
+    while (!dead) {
+      if (queue.offer(handoff, 100, TimeUnit.MILLISECONDS)) {
+        return;
+      }
+      if (stopped) {
+        return;
+      }
+    }
+    refused.incrementAndGet();
+  }
+
+  /** On the loop's thread after an Error ended it: nothing will take from the queue again. */
+  private void died() {
+    dead = true;
+    queue.clear();
   }
 
   /** Events handed over and not yet fanned out. */
@@ -117,26 +151,17 @@ final class FanoutThread {
     queue.clear(); // the sentinel, if the thread saw the flag first
   }
 
-  private void run() {
-    List<Handoff> taken = new ArrayList<>(MAX_DRAIN);
-    while (!stopped) {
-      try {
-        taken.add(queue.take());
-        if (windowNanos > 0) {
-          collectFor(taken, System.nanoTime() + windowNanos);
-        }
-        queue.drainTo(taken, MAX_DRAIN - taken.size());
-        publishAll(taken);
-      } catch (InterruptedException e) {
-        if (!stopped) {
-          LOG.warning("fan-out thread interrupted while running; it stops");
-        }
-        return;
-      } catch (RuntimeException e) { // a task boundary: the loop must outlive one bad batch
-        LOG.log(Level.WARNING, "fan-out of " + taken.size() + " upstream frames failed", e);
-      } finally {
-        taken.clear();
+  /** One duty cycle: take what waits, fan it out (failures are the runner's, LoopRunner). */
+  private void round() throws InterruptedException {
+    try {
+      taken.add(queue.take());
+      if (windowNanos > 0) {
+        collectFor(taken, System.nanoTime() + windowNanos);
       }
+      queue.drainTo(taken, MAX_DRAIN - taken.size());
+      publishAll(taken);
+    } finally {
+      taken.clear();
     }
   }
 

@@ -35,6 +35,7 @@ public class GatewayStartedCheck implements HealthCheck {
       response
           .withData("startedAt", at.toString())
           .withData("mode", config.simulatorMode() ? "simulator" : "alpaca")
+          .withData("modeReason", config.mode().reason())
           .withData("feeds", String.join(",", config.feeds()));
     }
     return response.build();

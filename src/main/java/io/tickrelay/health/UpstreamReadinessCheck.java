@@ -30,6 +30,12 @@ public class UpstreamReadinessCheck implements HealthCheck {
   public HealthCheckResponse call() {
     HealthCheckResponseBuilder response =
         HealthCheckResponse.named("upstream").status(upstreams.live(config.readinessStreams()));
+    response.withData("mode", config.simulatorMode() ? "simulator" : "live");
+    response.withData("modeReason", config.mode().reason());
+    if (config.alpacaKeyMissing()) {
+      response.withData("configuration",
+          "live mode without APCA_API_KEY_ID: no Alpaca upstream (set the key, or TICKRELAY_MODE=simulator)");
+    }
     for (UpstreamStatus status : upstreams.statuses()) {
       response.withData(status.connection() + ".provider", status.provider());
       response.withData(status.connection() + ".stream", status.stream());

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -106,8 +107,20 @@ public class GatewayMetrics {
     registry.gauge(meta(name, description), clients, read);
   }
 
-  private static Optional<UpstreamStatus> find(UpstreamConnections upstreams, String connection) {
-    return upstreams.statuses().stream().filter(s -> s.connection().equals(connection)).findFirst();
+  /** Statuses taken once per scrape, not once per gauge (review L2: O(connections²) per scrape). */
+  private record Snapshot(long atNanos, List<UpstreamStatus> statuses) {}
+
+  private static final long SNAPSHOT_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
+  private volatile Snapshot snapshot = new Snapshot(System.nanoTime() - SNAPSHOT_NANOS, List.of());
+
+  private Optional<UpstreamStatus> find(UpstreamConnections upstreams, String connection) {
+    Snapshot taken = snapshot;
+    long now = System.nanoTime();
+    if (now - taken.atNanos() >= SNAPSHOT_NANOS) {
+      taken = new Snapshot(now, upstreams.statuses());
+      snapshot = taken;
+    }
+    return taken.statuses().stream().filter(s -> s.connection().equals(connection)).findFirst();
   }
 
   private static Metadata meta(String name, String description) {

@@ -1,7 +1,6 @@
 package io.tickrelay.trading;
 
 import jakarta.json.JsonArray;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
@@ -46,7 +45,9 @@ sealed interface TradingRequest {
         throw new Malformed("invalid syntax");
       }
       message = value.asJsonObject();
-    } catch (JsonException | IllegalStateException e) {
+    } catch (RuntimeException e) {
+      // not only JsonException: Parsson throws a bare RuntimeException past 1000 nesting levels and
+      // NumberFormatException for an exponent beyond int range (as protocol.JsonCodec.parse)
       throw new Malformed("invalid syntax");
     }
     String action = string(message, "action");

@@ -33,6 +33,10 @@ public class TradingUpstreams implements UpstreamProvider {
       LOG.info("Trade updates are off (TICKRELAY_ALPACA_TRADE_UPDATES)");
       return List.of();
     }
+    if (config.alpacaKeyMissing()) {
+      LOG.severe("Live mode but APCA_API_KEY_ID is not set (or empty): no trade updates upstream");
+      return List.of();
+    }
     LOG.info("Trade updates from " + SafeUrl.of(config.alpacaTradingStreamUrl()) + " with key "
         + config.upstreamKeyId());
     UpstreamSettings settings = common

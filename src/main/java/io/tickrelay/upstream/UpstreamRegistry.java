@@ -27,11 +27,13 @@ public final class UpstreamRegistry {
   public final class Lease implements AutoCloseable {
     private final UpstreamKey key;
     private final UpstreamConnection first;
+    private final Entry owner;
     private boolean released;
 
-    private Lease(UpstreamKey key, UpstreamConnection first) {
+    private Lease(UpstreamKey key, Entry owner) {
       this.key = key;
-      this.first = first;
+      this.owner = owner;
+      this.first = owner.connection;
     }
 
     /** The key's connection now (a planned rotation may have replaced the first one). */
@@ -49,6 +51,9 @@ public final class UpstreamRegistry {
         }
         released = true;
         Entry entry = entries.get(key);
+        if (entry == null || entry != owner) {
+          return; // stopAll (shutdown) took it already, or it is a successor this lease never shared
+        }
         if (--entry.leases > 0) {
           return;
         }
@@ -83,7 +88,7 @@ public final class UpstreamRegistry {
       entry.connection.start(); // only schedules the first connect
     }
     entry.leases++;
-    return new Lease(key, entry.connection);
+    return new Lease(key, entry);
   }
 
   /**

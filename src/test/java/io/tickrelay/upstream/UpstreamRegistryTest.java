@@ -97,6 +97,26 @@ class UpstreamRegistryTest {
     Await.until("the upstream session closed", WAIT, () -> fake.simulator().sessions() == 0);
   }
 
+  /**
+   * Review L13: on shutdown the client hub's last sessions release their leases after {@code
+   * stopAll} cleared the registry; that release threw a NullPointerException.
+   */
+  @Test
+  void aReleaseAfterStopAllIsQuietAndTouchesNoSuccessor() throws Exception {
+    fake = FakeAlpaca.start();
+    UpstreamRegistry registry = registry();
+    UpstreamKey key = new UpstreamKey("alpaca", FakeAlpaca.KEY, "stocks");
+    UpstreamRegistry.Lease before = registry.acquire(key);
+    UpstreamRegistry.Lease closing = registry.acquire(key);
+    registry.stopAll();
+    closing.release(); // threw a NullPointerException before the fix
+    UpstreamRegistry.Lease after = registry.acquire(key);
+    before.release(); // stopped the successor before the fix
+    assertEquals(1, registry.connections().size(), "the stale lease left the successor alone");
+    after.release();
+    assertEquals(0, registry.connections().size());
+  }
+
   @Test
   void churnOfFirstAndLastDemandStillNeverOverlaps() throws Exception {
     fake = FakeAlpaca.start();
