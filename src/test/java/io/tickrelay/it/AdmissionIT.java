@@ -1,0 +1,151 @@
+package io.tickrelay.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tickrelay.testing.Await;
+import io.tickrelay.testing.StalledReader;
+import io.tickrelay.testing.WsProbe;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.websocket.CloseReason;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The admission policy on the real WAR, attacked as issue 15 describes: sockets that fail header
+ * authentication and then stay silent are timed out like any unauthenticated socket (the IT
+ * gateway's auth timeout is PT2S), and a client that floods while it does not read is closed and
+ * let go although it never takes its last frame.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class AdmissionIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  /** The IT gateway's auth timeout (PT2S) and slack for a loaded build machine. */
+  private static final Duration AUTH_DEADLINE = Duration.ofSeconds(2).plusSeconds(6);
+  private static final int PORT = Integer.getInteger("tickrelay.it.http.port", 9080);
+  private static final String KEY = "exec-client";
+  private static final String SECRET = "Exec-Client-Secret-6620";
+  private static final String PUBLISHER = "Basic " + Base64.getEncoder()
+      .encodeToString("it-publisher:Pub-Secret-4417".getBytes(StandardCharsets.UTF_8));
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Deployment(testable = false)
+  static WebArchive deployment() {
+    return ItGateway.war();
+  }
+
+  @Test
+  void silentSocketsWithWrongKeyHeadersAreTimedOutAndFreeTheirSlots() throws Exception {
+    int before = clients().getInt("connected");
+    List<WsProbe> silent = new ArrayList<>();
+    Map<String, String> wrong = Map.of("APCA-API-KEY-ID", "nobody", "APCA-API-SECRET-KEY", "wrong");
+    try {
+      long opened = System.nanoTime();
+      for (String path : List.of("/v2/iex", "/v2/iex", "/v2/sip", "/x/v1/channels", "/v1beta3/crypto/us")) {
+        silent.add(WsProbe.connect(URI.create("ws://localhost:" + PORT + path), wrong));
+      }
+      for (WsProbe probe : silent) {
+        assertTrue(probe.awaitText("\"code\":402", WAIT).contains("auth failed"));
+      }
+      for (WsProbe probe : silent) {
+        assertTrue(probe.awaitText("\"code\":404", AUTH_DEADLINE).contains("auth timeout"));
+        assertEquals(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(),
+            probe.awaitClose(AUTH_DEADLINE).getCloseCode().getCode());
+      }
+      Duration took = Duration.ofNanos(System.nanoTime() - opened);
+      assertTrue(took.compareTo(AUTH_DEADLINE.plusSeconds(2)) < 0, "timed out after " + took);
+      Await.until("the slots to be given back", WAIT, () -> clients().getInt("connected") <= before);
+      JsonObject refusals = clients().getJsonObject("refusals");
+      assertTrue(refusals.getJsonNumber("authTimeout").longValue() >= silent.size(), refusals.toString());
+      assertTrue(refusals.getJsonNumber("authFailed").longValue() >= silent.size(), refusals.toString());
+    } finally {
+      for (WsProbe probe : silent) {
+        probe.close();
+      }
+    }
+  }
+
+  @Test
+  void aFlooderThatDoesNotReadIsClosedAndLetGo() throws Exception {
+    int before = clients().getInt("connected");
+    long blockedBefore = clients().getJsonNumber("writesBlocked").longValue();
+    try (StalledReader stalled = new StalledReader(PORT, "/x/v1/channels", KEY, SECRET)) {
+      stalled.sendText("{\"action\":\"subscribe\",\"channels\":[\"executions\"]}");
+      Await.until("the stalled client to be counted", WAIT,
+          () -> clients().getInt("connected") > before);
+      String pad = "x".repeat(60_000);
+      int[] published = {0};
+      Await.until("a write to the stalled client to block", WAIT, () -> {
+        if (clients().getJsonNumber("writesBlocked").longValue() > blockedBefore) {
+          return true;
+        }
+        if (publish("{\"n\":" + published[0] + ",\"pad\":\"" + pad + "\"}").statusCode() == 202) {
+          published[0]++;
+        }
+        return false;
+      });
+      long floodsBefore = clients().getJsonNumber("floodClosures").longValue();
+      for (int i = 0; i < 300; i++) {
+        stalled.sendText("{\"action\":\"subscribe\",\"channels\":[\"executions\"]}");
+      }
+      Await.until("the flooder to be closed", WAIT,
+          () -> clients().getJsonNumber("floodClosures").longValue() > floodsBefore);
+      // its last frame cannot reach it; the gateway lets it go after the close grace (PT5S)
+      Await.until("the flooder's slot to be given back", WAIT,
+          () -> clients().getInt("connected") <= before);
+    }
+  }
+
+  private HttpResponse<String> publish(String event) {
+    try {
+      return http.send(
+          HttpRequest.newBuilder(URI.create("http://localhost:" + PORT + "/api/v1/publish/executions"))
+              .timeout(WAIT)
+              .header("Content-Type", "application/json")
+              .header("Authorization", PUBLISHER)
+              .POST(HttpRequest.BodyPublishers.ofString(event, StandardCharsets.UTF_8))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private JsonObject clients() {
+    try {
+      String body = http.send(
+              HttpRequest.newBuilder(URI.create("http://localhost:" + PORT + "/api/v1/ws/status"))
+                  .timeout(WAIT).build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+      return Json.createReader(new StringReader(body)).readObject().getJsonObject("clients");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
