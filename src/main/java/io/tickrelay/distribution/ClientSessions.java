@@ -1,5 +1,6 @@
 package io.tickrelay.distribution;
 
+import io.tickrelay.admission.ClientAdmission;
 import io.tickrelay.config.Entitlements;
 import io.tickrelay.delivery.ControlRate;
 import io.tickrelay.config.GatewayConfig;
@@ -40,6 +41,7 @@ public class ClientSessions {
   private static final Logger LOG = Logger.getLogger(ClientSessions.class.getName());
 
   @Inject GatewayConfig config;
+  @Inject ClientAdmission admission;
   @Inject Event<DemandChanged> demand;
   @Inject MetricRegistry metrics;
   /** The backfill's hook when there is one; else closing markers follow at once. */
@@ -70,7 +72,8 @@ public class ClientSessions {
             demand::fire,
             System::nanoTime,
             nanos -> latency.update(Duration.ofNanos(nanos)),
-            threads);
+            threads,
+            admission.admission());
     LOG.info(
         "Client stream ready: "
             + config.clientCredentials().size()

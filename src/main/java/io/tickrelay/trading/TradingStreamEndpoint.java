@@ -1,5 +1,6 @@
 package io.tickrelay.trading;
 
+import io.tickrelay.protocol.HandshakeCapture;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.websocket.OnClose;
@@ -16,7 +17,7 @@ import java.util.logging.Logger;
  * TradingClients} whose callbacks never throw ({@code @Dependent} for injection on Liberty).
  */
 @Dependent
-@ServerEndpoint("/stream")
+@ServerEndpoint(value = "/stream", configurator = HandshakeCapture.class)
 public class TradingStreamEndpoint {
 
   static final int MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -25,12 +26,17 @@ public class TradingStreamEndpoint {
 
   @Inject TradingClients clients;
 
-  private TradingClient client;
+  private volatile TradingClient client;
+  // the hub may close the socket before opened() returns; close() then finds no client
+  private volatile boolean closed;
 
   @OnOpen
   public void open(Session session) {
     try {
       client = clients.hub().opened(session);
+      if (closed) {
+        close();
+      }
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "trading client " + session.getId() + ": open failed", e);
     }
@@ -52,6 +58,7 @@ public class TradingStreamEndpoint {
 
   @OnClose
   public void close() {
+    closed = true;
     if (client != null) {
       guard(() -> clients.hub().closed(client));
     }
