@@ -147,7 +147,10 @@ public final class Admission {
     return throttled;
   }
 
-  /** An authentication with {@code key} failed on this slot; the deadline stays. */
+  /**
+   * An authentication with {@code key} failed on this slot; the deadline stays. The hub counts
+   * the refusal with its answer.
+   */
   public void authFailed(Slot slot, String key) {
     long now = nanoTime.getAsLong();
     synchronized (this) {
@@ -156,7 +159,6 @@ public final class Admission {
         addressFailures.record(slot.address(), now);
       }
     }
-    refusals.count(Refusal.AUTH_FAILED);
   }
 
   /**
