@@ -28,9 +28,11 @@ public final class Admission {
    * @param authTimeout how long a socket may stay without a successful authentication
    * @param authFailuresPerKey failed authentications of one key within the window before further
    *     attempts with it are refused without checking the secret
-   * @param authFailuresPerAddress the same per remote address
+   * @param authFailuresPerAddress the same per remote address; 0: no throttle per address (every
+   *     client behind one proxy shares its address)
    * @param authFailureWindow the window those failures are counted in
-   * @param unauthenticatedPerAddress sockets one remote address may hold before authenticating
+   * @param unauthenticatedPerAddress sockets one remote address may hold before authenticating;
+   *     0: no such cap
    * @param closeGrace how long a socket being closed gets to take its last frame before it is
    *     aborted; the hubs give back its slot and count at once, not after the grace
    */
@@ -97,7 +99,7 @@ public final class Admission {
     synchronized (this) {
       if (open >= limits.maxConnections()) {
         slot.refuse(Refusal.CONNECTION_CAP);
-      } else if (address != null
+      } else if (address != null && limits.unauthenticatedPerAddress() > 0
           && unauthenticatedByAddress.getOrDefault(address, 0) >= limits.unauthenticatedPerAddress()) {
         slot.refuse(Refusal.UNAUTHENTICATED_CAP);
       } else {
@@ -139,7 +141,8 @@ public final class Admission {
     boolean throttled;
     synchronized (this) {
       throttled = keyFailures.exceeded(key, now)
-          || (slot.address() != null && addressFailures.exceeded(slot.address(), now));
+          || (slot.address() != null && limits.authFailuresPerAddress() > 0
+              && addressFailures.exceeded(slot.address(), now));
     }
     if (throttled) {
       refusals.count(Refusal.AUTH_THROTTLED);
@@ -247,7 +250,7 @@ public final class Admission {
 
     boolean exceeded(String name, long now) {
       long[] window = windows.get(name);
-      return window != null && now - window[0] < windowNanos && window[1] >= max;
+      return max > 0 && window != null && now - window[0] < windowNanos && window[1] >= max;
     }
 
     void record(String name, long now) {

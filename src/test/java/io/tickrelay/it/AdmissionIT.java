@@ -84,6 +84,41 @@ class AdmissionIT {
     }
   }
 
+  /**
+   * The remote address reaches the hubs on this container (RemoteAddressFilter): one address may
+   * hold 100 unauthenticated sockets (the default) on every client path together, and a header a
+   * client sends under the gateway's own name does not make it another address.
+   */
+  @Test
+  void oneAddressHoldsAtMostAHundredUnauthenticatedSockets() throws Exception {
+    long before = clients().getJsonObject("refusals").getJsonNumber("unauthenticatedCap").longValue();
+    List<WsProbe> waiting = new ArrayList<>();
+    try {
+      for (int i = 0; i < 100; i++) {
+        WsProbe probe = WsProbe.connect(URI.create("ws://localhost:" + PORT + "/v2/iex"),
+            Map.of("X-Tickrelay-Remote-Address", "10.9.9." + i));
+        waiting.add(probe);
+      }
+      for (WsProbe probe : waiting) {
+        probe.awaitText("connected", WAIT);
+      }
+      try (WsProbe stocks = WsProbe.connect(URI.create("ws://localhost:" + PORT + "/v2/iex"));
+          WsProbe trading = WsProbe.connect(URI.create("ws://localhost:" + PORT + "/stream"))) {
+        assertTrue(stocks.awaitText("error", WAIT).contains("\"code\":406"));
+        assertEquals(CloseReason.CloseCodes.TRY_AGAIN_LATER.getCode(),
+            stocks.awaitClose(WAIT).getCloseCode().getCode());
+        assertEquals(CloseReason.CloseCodes.TRY_AGAIN_LATER.getCode(),
+            trading.awaitClose(WAIT).getCloseCode().getCode());
+      }
+      assertEquals(before + 2,
+          clients().getJsonObject("refusals").getJsonNumber("unauthenticatedCap").longValue());
+    } finally {
+      for (WsProbe probe : waiting) {
+        probe.close();
+      }
+    }
+  }
+
   @Test
   void aFlooderThatDoesNotReadIsClosedAndLetGo() throws Exception {
     int before = clients().getInt("connected");
