@@ -119,6 +119,34 @@ class AdmissionIT {
     }
   }
 
+  /** Ten failures of one key within the window (the default): the eleventh is refused unheard. */
+  @Test
+  void aKeyThatFailedTenTimesIsRefusedWithoutCheckingTheSecret() throws Exception {
+    Map<String, String> guessing = Map.of("APCA-API-KEY-ID", "guessed-key", "APCA-API-SECRET-KEY", "guess");
+    for (int i = 0; i < 10; i++) {
+      try (WsProbe probe = WsProbe.connect(URI.create("ws://localhost:" + PORT + "/v2/iex"), guessing)) {
+        assertTrue(probe.awaitText("\"code\":402", WAIT).contains("auth failed"));
+      }
+    }
+    try (WsProbe throttled = WsProbe.connect(URI.create("ws://localhost:" + PORT + "/v2/iex"), guessing)) {
+      assertTrue(throttled.awaitText("error", WAIT)
+          .contains("{\"T\":\"error\",\"code\":429,\"msg\":\"too many failed authentications\"}"));
+      assertEquals(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(),
+          throttled.awaitClose(WAIT).getCloseCode().getCode());
+    }
+    try (WsProbe trading = WsProbe.connect(URI.create("ws://localhost:" + PORT + "/stream"))) {
+      trading.send("{\"action\":\"authenticate\",\"data\":{\"key_id\":\"guessed-key\",\"secret_key\":\"guess\"}}");
+      assertTrue(trading.awaitText("unauthorized", WAIT).contains("authorization"));
+      trading.awaitClose(WAIT);
+    }
+    assertTrue(clients().getJsonObject("refusals").getJsonNumber("authThrottled").longValue() >= 2);
+    // the address itself is not throttled: a right key from here still gets in
+    try (WsProbe right = WsProbe.connect(URI.create("ws://localhost:" + PORT + "/x/v1/channels"),
+        Map.of("APCA-API-KEY-ID", KEY, "APCA-API-SECRET-KEY", SECRET))) {
+      right.awaitText("authenticated", WAIT);
+    }
+  }
+
   @Test
   void aFlooderThatDoesNotReadIsClosedAndLetGo() throws Exception {
     int before = clients().getInt("connected");

@@ -162,6 +162,38 @@ class TradingStreamTest {
     }
   }
 
+  /** L4: a second authentication must not move the socket to another credential uncounted. */
+  @Test
+  void aSecondAuthenticationIsRefusedAndEveryCountStaysRight() throws Exception {
+    try (TradingServer server = new TradingServer();
+        WsProbe first = WsProbe.connect(server.uri("stream"))) {
+      authenticate(first, "trader", "trader-secret");
+      assertTrue(awaitJson(first, "authorization").contains("\"authorized\""));
+      authenticate(first, "solo", "solo-secret");
+      assertTrue(awaitJson(first, "error").contains("already authenticated"));
+      assertTrue(first.isOpen(), "the socket keeps its first credential");
+      try (WsProbe second = WsProbe.connect(server.uri("stream"));
+          WsProbe third = WsProbe.connect(server.uri("stream"))) {
+        authenticate(second, "solo", "solo-secret"); // solo's one connection is still free
+        assertTrue(awaitJson(second, "authorization").contains("\"authorized\""));
+        authenticate(third, "solo", "solo-secret");
+        assertTrue(awaitJson(third, "error").contains("connection limit exceeded"));
+      }
+    }
+  }
+
+  /** A silent socket is timed out (the hub's auth timeout is 2 s) and gives its slot back. */
+  @Test
+  void aSilentSocketIsTimedOutAndItsSlotGivenBack() throws Exception {
+    try (TradingServer server = new TradingServer();
+        WsProbe silent = WsProbe.connect(server.uri("stream"))) {
+      assertTrue(awaitJson(silent, "auth timeout").contains("error"));
+      assertEquals(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(),
+          silent.awaitClose(WAIT).getCloseCode().getCode());
+      Await.until("the slot given back", WAIT, () -> server.hub.clients() == 0);
+    }
+  }
+
   @Test
   void clientsBeyondTheConnectionLimitAreTurnedAway() throws Exception {
     try (TradingServer server = new TradingServer();
