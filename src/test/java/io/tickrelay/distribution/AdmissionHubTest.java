@@ -74,6 +74,42 @@ class AdmissionHubTest {
     }
   }
 
+  /**
+   * M7: a client that stopped reading and floods is closed; its 429 cannot reach it (its socket
+   * is full of acknowledgements), yet its slot and its subscriptions are given back.
+   */
+  @Test
+  void aFlooderThatDoesNotReadIsLetGoWithItsSubscriptions() throws Exception {
+    try (HubServer server = new HubServer(with(100, Duration.ofSeconds(2), false))) {
+      try (io.tickrelay.testing.StalledReader stalled = new io.tickrelay.testing.StalledReader(
+          server.port(), server.path("iex"), HubServer.KEY, HubServer.SECRET)) {
+        // each acknowledgement of this subscribe lists every symbol four times (trades, quotes,
+        // corrections, cancelErrors): about 100 KB the client never reads, so its socket fills
+        StringBuilder symbols = new StringBuilder("\"FLOOD\"");
+        for (int i = 0; i < 3500; i++) {
+          symbols.append(",\"S").append(1000 + i).append('"');
+        }
+        String subscribe = "{\"action\":\"subscribe\",\"trades\":[" + symbols
+            + "],\"quotes\":[" + symbols + "]}";
+        stalled.sendText(subscribe);
+        io.tickrelay.testing.Await.until("FLOOD demanded", WAIT, () -> server.demand.stream()
+            .anyMatch(d -> d.added().symbols(io.tickrelay.marketdata.Channel.TRADES).contains("FLOOD")));
+        for (int i = 0; i < 60; i++) {
+          stalled.sendText(subscribe);
+        }
+        // then small messages, faster than the bucket refills: 200 refusals in a row close it
+        for (int i = 0; i < 1000; i++) {
+          stalled.sendText("{\"action\":\"subscribe\",\"trades\":[\"FLOOD\"]}");
+        }
+        io.tickrelay.testing.Await.until("the flooder to be closed", Duration.ofSeconds(30),
+            () -> server.hub().floodClosures() == 1 || server.hub().slowCutOffs() == 1);
+        io.tickrelay.testing.Await.until("its slot given back", WAIT, () -> server.hub().count() == 0);
+        io.tickrelay.testing.Await.until("FLOOD released upstream", WAIT, () -> server.demand.stream()
+            .anyMatch(d -> d.removed().symbols(io.tickrelay.marketdata.Channel.TRADES).contains("FLOOD")));
+      }
+    }
+  }
+
   @Test
   void aCloseRacingSubscribesAndAuthsLeavesNoDemandAndNoCount() throws Exception {
     List<DemandChanged> demand = new CopyOnWriteArrayList<>();

@@ -182,6 +182,29 @@ class TradingStreamTest {
     }
   }
 
+  /** M7: a listener that stops reading is cut off and let go, its slot and listening with it. */
+  @Test
+  void aListenerThatStopsReadingIsLetGoWithItsSlot() throws Exception {
+    try (TradingServer server = new TradingServer()) {
+      java.net.URI uri = server.uri("stream");
+      try (io.tickrelay.testing.StalledReader stalled =
+          new io.tickrelay.testing.StalledReader(uri.getPort(), uri.getPath(), "unused", "unused")) {
+        stalled.sendText("{\"action\":\"authenticate\",\"data\":{\"key_id\":\"trader\",\"secret_key\":\"trader-secret\"}}");
+        stalled.sendText("{\"action\":\"listen\",\"data\":{\"streams\":[\"trade_updates\"]}}");
+        Await.until("the stalled client to listen", WAIT, () -> server.hub.listeners() == 1);
+        Await.until("the upstream to listen", WAIT, () -> server.simulator.listeners() == 1);
+        Await.until("the stalled client to be let go", Duration.ofSeconds(60), () -> {
+          for (int i = 0; i < 20; i++) {
+            server.simulator.fill("AAPL", "1", "187.25");
+          }
+          return server.hub.clients() == 0;
+        });
+        assertEquals(0, server.hub.listeners());
+        Await.until("the upstream to stop listening", WAIT, () -> server.simulator.listeners() == 0);
+      }
+    }
+  }
+
   /** A silent socket is timed out (the hub's auth timeout is 2 s) and gives its slot back. */
   @Test
   void aSilentSocketIsTimedOutAndItsSlotGivenBack() throws Exception {
