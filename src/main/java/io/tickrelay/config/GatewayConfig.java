@@ -202,6 +202,23 @@ public class GatewayConfig {
   @ConfigProperty(name = "tickrelay.client.slow-close-grace", defaultValue = "PT5S")
   Duration clientSlowCloseGrace;
 
+  // admission (admission/Admission): failed authentications throttled, unauthenticated sockets capped
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.auth-failures-per-key", defaultValue = "10")
+  int clientAuthFailuresPerKey;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.auth-failures-per-address", defaultValue = "100")
+  int clientAuthFailuresPerAddress;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.auth-failure-window", defaultValue = "PT1M")
+  Duration clientAuthFailureWindow;
+
+  @Inject
+  @ConfigProperty(name = "tickrelay.client.unauthenticated-per-address", defaultValue = "100")
+  int clientUnauthenticatedPerAddress;
+
   @Inject
   @ConfigProperty(name = "tickrelay.client.max-frame-bytes", defaultValue = "65536")
   int clientMaxFrameBytes;
@@ -602,6 +619,25 @@ public class GatewayConfig {
 
   public long clientMaxPendingBytes() {
     return clientMaxPendingBytes;
+  }
+
+  /** Failed authentications of one key per window before its attempts are refused unheard. */
+  public int clientAuthFailuresPerKey() {
+    return clientAuthFailuresPerKey;
+  }
+
+  /** Failed authentications from one remote address per window before it is refused unheard. */
+  public int clientAuthFailuresPerAddress() {
+    return clientAuthFailuresPerAddress;
+  }
+
+  public Duration clientAuthFailureWindow() {
+    return clientAuthFailureWindow;
+  }
+
+  /** Sockets one remote address may hold before they authenticate; beyond it 406 and close. */
+  public int clientUnauthenticatedPerAddress() {
+    return clientUnauthenticatedPerAddress;
   }
 
   public int clientMaxFrameBytes() {

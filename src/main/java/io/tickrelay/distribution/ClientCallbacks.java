@@ -20,13 +20,19 @@ final class ClientCallbacks {
 
   private static final Logger LOG = Logger.getLogger(ClientCallbacks.class.getName());
 
-  private ClientSession client;
+  private volatile ClientSession client;
+  // the hub may close the socket before opened() returns (a refused header auth): close() then
+  // finds no client, and open() lets it go itself
+  private volatile boolean closed;
 
   void open(ClientSessions clients, Session session, Optional<StreamPath> path) {
     session.setMaxTextMessageBufferSize(MAX_MESSAGE_BYTES);
     session.setMaxBinaryMessageBufferSize(MAX_MESSAGE_BYTES);
     try {
       client = clients.hub().opened(session, path);
+      if (closed) {
+        close(clients);
+      }
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "client " + session.getId() + ": open failed", e);
     }
@@ -53,9 +59,11 @@ final class ClientCallbacks {
   }
 
   void close(ClientSessions clients) {
+    closed = true;
+    ClientSession client = this.client;
     if (client != null) {
       try {
-        clients.hub().closed(client);
+        clients.hub().closed(client); // at most once in effect, however often it is called
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, client.describe() + ": close handling failed", e);
       }

@@ -6,6 +6,8 @@ import java.util.Map;
  * A point-in-time view of the client side for status and metrics.
  *
  * @param connected open client connections, authenticated or not
+ * @param admitted sockets every client-facing hub holds together ({@code /stream} too), against
+ *     the shared cap
  * @param authenticated those of them that authenticated
  * @param cap connections the gateway accepts at once
  * @param perFeed open connections per requested feed path ({@code iex}, {@code sip}, ...)
@@ -18,9 +20,11 @@ import java.util.Map;
  * @param writesBlocked clients moved to asynchronous sends because a blocking write of theirs
  *     blocked (they read too slowly)
  * @param blockedWriters writer threads held by such a write right now
+ * @param refusals refusals since start by kind (admission/Refusal), every hub together
  */
 public record ClientFigures(
     int connected,
+    int admitted,
     int authenticated,
     int cap,
     Map<String, Integer> perFeed,
@@ -31,4 +35,5 @@ public record ClientFigures(
     long slowClientDisconnects,
     long floodClosures,
     long writesBlocked,
-    int blockedWriters) {}
+    int blockedWriters,
+    Map<String, Long> refusals) {}

@@ -1,5 +1,10 @@
 package io.tickrelay.distribution;
 
+import io.tickrelay.admission.Admission;
+import io.tickrelay.admission.Printable;
+import io.tickrelay.admission.Refusal;
+import io.tickrelay.admission.RemoteAddress;
+import io.tickrelay.admission.Slot;
 import io.tickrelay.delivery.ControlRate;
 import io.tickrelay.config.Credential;
 import io.tickrelay.delivery.ClientOutbox;
@@ -25,7 +30,6 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +38,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -44,13 +47,15 @@ import java.util.logging.Logger;
 /**
  * Every connected client and the protocol conversation with each (Alpaca's stream protocol,
  * upstream-protocols.md §1.3-1.6, plus the opt-in extensions of docs/PROTOCOL.md): auth and
- * entitlements, limits, subscriptions, bad input and floods. Independent of any container, like
+ * entitlements, limits, subscriptions, bad input and floods; who may connect and for how long
+ * unauthenticated is the shared {@link Admission}'s call. Independent of any container, like
  * the simulator, so component tests serve it from an in-process server with real sockets.
  */
 final class ClientHub {
 
   private static final Logger LOG = Logger.getLogger(ClientHub.class.getName());
   private static final int MAX_FAILED_AUTHS = 3;
+  private static final String AUTH_THROTTLED = "too many failed authentications";
   /** How long an outage's closing marker waits for its backfill at most. */
   static final Duration GAP_CLOSING_TIMEOUT = Duration.ofMinutes(2);
 
@@ -65,8 +70,7 @@ final class ClientHub {
   private final FanoutThread fanoutThread;
   private final DirectWriter writer;
   private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
-  private final AtomicInteger admitted = new AtomicInteger();
-  private final Map<String, Integer> connectionsByKey = new HashMap<>();
+  private final Admission admission;
   private final AtomicLong slowCutOffs = new AtomicLong();
   private final AtomicLong floodClosures = new AtomicLong();
   private final DeliveryFigures delivery;
@@ -79,13 +83,7 @@ final class ClientHub {
     this(settings, scheduler, demand, nanoTime, latency -> {}, ClientHub::daemon);
   }
 
-  private static Thread daemon(Runnable task) {
-    Thread thread = new Thread(task);
-    thread.setDaemon(true);
-    return thread;
-  }
-
-  /** {@code latencyNanos} gets each frame's upstream-timestamp-to-send delay (oldest message). */
+  /** With an admission of its own, for component tests: the settings' cap and auth timeout. */
   ClientHub(
       HubSettings settings,
       ScheduledExecutorService scheduler,
@@ -93,7 +91,31 @@ final class ClientHub {
       LongSupplier nanoTime,
       LongConsumer latencyNanos,
       ThreadFactory threads) {
+    this(settings, scheduler, demand, nanoTime, latencyNanos, threads,
+        new Admission(Admission.Limits.of(settings.maxClients(), settings.authTimeout(),
+            settings.slowCloseGrace()), scheduler, nanoTime));
+  }
+
+  private static Thread daemon(Runnable task) {
+    Thread thread = new Thread(task);
+    thread.setDaemon(true);
+    return thread;
+  }
+
+  /**
+   * {@code latencyNanos} gets each frame's upstream-timestamp-to-send delay (oldest message);
+   * {@code admission} is shared with every other client-facing hub.
+   */
+  ClientHub(
+      HubSettings settings,
+      ScheduledExecutorService scheduler,
+      Consumer<DemandChanged> demand,
+      LongSupplier nanoTime,
+      LongConsumer latencyNanos,
+      ThreadFactory threads,
+      Admission admission) {
     this.settings = settings;
+    this.admission = admission;
     this.delivery = new DeliveryFigures(latencyNanos, DeliveryFigures.EpochNanos.system());
     this.scheduler = scheduler;
     this.nanoTime = nanoTime;
@@ -164,14 +186,20 @@ final class ClientHub {
             path,
             codec.format(),
             outbox,
-            new ControlRate(settings.controlRate(), nanoTime.getAsLong()));
+            new ControlRate(settings.controlRate(), nanoTime.getAsLong()),
+            this::refuseAndClose);
     client.onSlow(this::cutOffSlow); // a control frame over the outbox's limits is a 407 too
-    if (admitted.incrementAndGet() > settings.maxClients()) {
-      admitted.decrementAndGet();
-      LOG.info(() -> client.describe() + ": turned away, " + settings.maxClients() + " connected");
-      outbox.finish(
-          codec.error(AlpacaError.CONNECTION_LIMIT_EXCEEDED),
-          new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "connection limit exceeded"));
+    // the deadline holds until an authentication succeeds, however the attempts before it failed
+    Slot slot = admission.connect(RemoteAddress.of(headers), () -> authTimedOut(client));
+    client.slot(slot);
+    if (slot.refusal() != null) {
+      LOG.info(() -> client.describe() + ": turned away (" + slot.refusal().key() + "), "
+          + admission.open() + " connected");
+      CloseReason reason = new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER,
+          slot.refusal() == Refusal.CONNECTION_CAP
+              ? "connection limit exceeded" : "too many unauthenticated connections");
+      outbox.finish(codec.error(AlpacaError.CONNECTION_LIMIT_EXCEEDED), reason);
+      abortAfterGrace(client, reason);
       return null;
     }
     sessions.put(client.id(), client);
@@ -179,10 +207,6 @@ final class ClientHub {
     Optional<ClientMessage.Auth> byHeader = HeaderAuth.from(headers);
     if (byHeader.isPresent()) {
       authenticate(client, byHeader.get());
-    } else {
-      long timeoutMs = settings.authTimeout().toMillis();
-      client.authDeadline(
-          scheduler.schedule(() -> authTimedOut(client), timeoutMs, TimeUnit.MILLISECONDS));
     }
     return client;
   }
@@ -215,17 +239,18 @@ final class ClientHub {
     }
   }
 
+  /**
+   * The client is gone, or being let go without waiting for its peer: its slot, its credential's
+   * count and its subscriptions are given back, once. Marked closed first, so a subscribe or an
+   * authentication handled meanwhile cannot put it back (see {@link #subscribe}).
+   */
   void closed(ClientSession client) {
+    client.markClosed();
     if (sessions.remove(client.id()) == null) {
       return;
     }
-    admitted.decrementAndGet();
-    client.cancelTimers();
-    Credential credential = client.credential();
-    if (credential != null) {
-      synchronized (connectionsByKey) {
-        connectionsByKey.computeIfPresent(credential.key(), (k, n) -> n > 1 ? n - 1 : null);
-      }
+    if (client.slot() != null) {
+      admission.release(client.slot());
     }
     fanout(client.stream()).forget(client);
   }
@@ -270,7 +295,7 @@ final class ClientHub {
       if (!kept.equals(held)) {
         LOG.info(() -> client.describe() + ": upstream refused " + held.minus(kept) + " (" + refused.code() + ")");
         client.send(client.codec().error(error));
-        fanout.subscribe(client, kept);
+        subscribe(client, kept);
       }
     }
   }
@@ -336,7 +361,7 @@ final class ClientHub {
       writer.stop();
     }
     for (ClientSession client : sessions.values()) {
-      client.cancelTimers();
+      admission.release(client.slot());
       client.outbox().abort(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "gateway stopping"));
     }
   }
@@ -357,6 +382,7 @@ final class ClientHub {
     }
     return new ClientFigures(
         sessions.size(),
+        admission.open(),
         authenticated,
         settings.maxClients(),
         Map.copyOf(perFeed),
@@ -367,7 +393,8 @@ final class ClientHub {
         slowCutOffs.get(),
         floodClosures.get(),
         writer == null ? 0 : writer.writesBlocked(),
-        writer == null ? 0 : writer.blockedWrites());
+        writer == null ? 0 : writer.blockedWrites(),
+        admission.refusals().snapshot());
   }
 
   long slowCutOffs() {
@@ -400,9 +427,9 @@ final class ClientHub {
       case CLOSE:
         if (!client.outbox().closing()) {
           floodClosures.incrementAndGet();
+          admission.refusals().count(Refusal.FLOOD);
           LOG.info(() -> client.describe() + ": closed for flooding control messages");
-          client.outbox().finish(
-              tooManyRequests(client),
+          dismiss(client, tooManyRequests(client),
               new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "too many requests"));
         }
         return false;
@@ -417,10 +444,13 @@ final class ClientHub {
   }
 
   private void handle(ClientSession client, ClientMessage message) throws ProtocolException {
+    if (client.closed()) {
+      return; // let go already: nothing it says changes anything
+    }
     if (message instanceof ClientMessage.Auth auth) {
       authenticate(client, auth);
     } else if (!client.authenticated()) {
-      client.send(client.codec().error(AlpacaError.NOT_AUTHENTICATED));
+      refuse(client, AlpacaError.NOT_AUTHENTICATED);
     } else if (message instanceof ClientMessage.Subscription request) {
       subscription(client, request);
     } else if (message instanceof ClientMessage.Options options) {
@@ -447,26 +477,48 @@ final class ClientHub {
       if (refused.isPresent()) {
         // the connection stays open and the previous set stays (Alpaca docs, 405)
         LOG.fine(() -> client.describe() + ": subscribe refused (" + refused.get().code() + ")");
-        client.send(client.codec().error(refused.get()));
+        refuse(client, refused.get());
         return;
       }
     }
-    fanout(client.stream()).subscribe(client, next);
+    subscribe(client, next);
+  }
+
+  /**
+   * Indexes the client's new set; a client let go meanwhile is taken out again. {@link #closed}
+   * marks it before it forgets it, and both take the fan-out's lock: either the forget comes
+   * after this subscribe, or this check sees the mark (M8 in the reliability review).
+   */
+  private void subscribe(ClientSession client, Interest next) {
+    Fanout fanout = fanout(client.stream());
+    fanout.subscribe(client, next);
+    if (client.closed()) {
+      fanout.forget(client);
+    }
   }
 
   private void authenticate(ClientSession client, ClientMessage.Auth auth) {
     WireCodec codec = client.codec();
     if (client.authenticated()) {
-      client.send(codec.error(AlpacaError.ALREADY_AUTHENTICATED));
+      refuse(client, AlpacaError.ALREADY_AUTHENTICATED);
+      return;
+    }
+    if (admission.throttled(client.slot(), auth.key())) {
+      // refused unheard: the secret is not even checked (docs/PROTOCOL.md, "Limits")
+      LOG.info(() -> client.describe() + ": auth throttled for key " + Printable.of(auth.key()));
+      dismiss(client, GatewayMessages.error(client.format(), GatewayMessages.TOO_MANY_REQUESTS,
+              AUTH_THROTTLED),
+          new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, AUTH_THROTTLED));
       return;
     }
     Optional<Credential> found = settings.credentials().authenticate(auth.key(), auth.secret());
     if (found.isEmpty()) {
-      LOG.info(() -> client.describe() + ": auth failed for key " + printable(auth.key()));
+      admission.authFailed(client.slot(), auth.key());
+      LOG.info(() -> client.describe() + ": auth failed for key " + Printable.of(auth.key()));
       if (client.failedAuth() >= MAX_FAILED_AUTHS) {
-        client.fail(AlpacaError.AUTH_FAILED);
+        refuseAndClose(client, AlpacaError.AUTH_FAILED);
       } else {
-        client.send(codec.error(AlpacaError.AUTH_FAILED));
+        refuse(client, AlpacaError.AUTH_FAILED); // the auth deadline keeps running
       }
       return;
     }
@@ -478,44 +530,79 @@ final class ClientHub {
       return;
     }
     int limit = settings.entitlements().of(credential.key()).connections();
-    synchronized (connectionsByKey) {
-      int holding = connectionsByKey.getOrDefault(credential.key(), 0);
-      if (holding >= limit) {
-        // the socket stays open: the Go SDK retries auth on it (upstream-protocols.md §1.6, 406)
-        LOG.info(() -> client.describe() + ": key " + credential.key() + " holds " + holding);
-        client.send(codec.error(AlpacaError.CONNECTION_LIMIT_EXCEEDED));
+    switch (admission.claim(client.slot(), credential.key(), limit)) {
+      case RELEASED:
+        return; // closed meanwhile: nothing was counted
+      case AT_LIMIT:
+        // the socket stays open: the Go SDK retries auth on it (upstream-protocols.md §1.6, 406);
+        // its auth deadline keeps running, so it cannot wait there for ever
+        LOG.info(() -> client.describe() + ": key " + credential.key() + " holds "
+            + admission.holding(credential.key()));
+        client.send(codec.error(AlpacaError.CONNECTION_LIMIT_EXCEEDED)); // counted by the claim
         return;
-      }
-      connectionsByKey.put(credential.key(), holding + 1);
-      client.authenticatedAs(credential);
+      default:
+        client.authenticatedAs(credential);
     }
     client.send(codec.success("authenticated"));
     LOG.fine(() -> client.describe() + ": authenticated");
   }
 
+  /** The admission's deadline passed without a successful authentication (counted there). */
   private void authTimedOut(ClientSession client) {
     if (!client.authenticated()) {
       LOG.fine(() -> client.describe() + ": auth timeout");
-      client.fail(AlpacaError.AUTH_TIMEOUT);
+      dismiss(client, client.codec().error(AlpacaError.AUTH_TIMEOUT), policy(AlpacaError.AUTH_TIMEOUT));
     }
   }
 
   /** Called by the fan-out, under its lock, when a client's outbox overflowed. */
   private void cutOffSlow(ClientSession client) {
     slowCutOffs.incrementAndGet();
+    admission.refusals().count(Refusal.SLOW);
     LOG.info(() -> client.describe() + ": cut off as slow client (407)");
-    fanout(client.stream()).forget(client);
-    long graceMs = settings.slowCloseGrace().toMillis();
-    scheduler.schedule(() -> client.outbox().abort(SLOW), graceMs, TimeUnit.MILLISECONDS);
+    closed(client); // its slot, count and subscriptions go now; the socket after the grace
+    abortAfterGrace(client, SLOW);
   }
 
   private void rejected(ClientSession client, ProtocolException e) {
     LOG.fine(() -> client.describe() + ": " + e.getMessage());
-    client.send(client.codec().error(e.error()));
+    refuse(client, e.error());
   }
 
+  /** Answers with an Alpaca error and counts the refusal; the connection stays. */
+  private void refuse(ClientSession client, AlpacaError error) {
+    admission.refusals().count(Refusal.of(error));
+    client.send(client.codec().error(error));
+  }
+
+  /** Answers with an Alpaca error, counts the refusal and lets the client go (402 x3, 409...). */
+  private void refuseAndClose(ClientSession client, AlpacaError error) {
+    admission.refusals().count(Refusal.of(error));
+    dismiss(client, client.codec().error(error), policy(error));
+  }
+
+  private static CloseReason policy(AlpacaError error) {
+    return new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, error.message());
+  }
+
+  /**
+   * Sends a last frame and closes after it, but never waits on the peer: the client is let go at
+   * once (slot, credential count, subscriptions) and its socket is aborted after the close grace
+   * if it has not taken the frame by then (M7 in the reliability review).
+   */
+  private void dismiss(ClientSession client, byte[] lastFrame, CloseReason reason) {
+    client.outbox().finish(lastFrame, reason);
+    closed(client);
+    abortAfterGrace(client, reason);
+  }
+
+  private void abortAfterGrace(ClientSession client, CloseReason reason) {
+    scheduler.schedule(() -> client.outbox().abort(reason),
+        admission.limits().closeGrace().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Client-supplied text for a log line; see {@link Printable}. */
   static String printable(String untrusted) {
-    String cut = untrusted.length() > 40 ? untrusted.substring(0, 40) + "..." : untrusted;
-    return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    return Printable.of(untrusted);
   }
 }

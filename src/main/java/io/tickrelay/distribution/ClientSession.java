@@ -1,5 +1,6 @@
 package io.tickrelay.distribution;
 
+import io.tickrelay.admission.Slot;
 import io.tickrelay.delivery.ControlRate;
 import io.tickrelay.config.Credential;
 import io.tickrelay.delivery.ClientOutbox;
@@ -8,14 +9,14 @@ import io.tickrelay.protocol.AlpacaError;
 import io.tickrelay.protocol.ClientMessage;
 import io.tickrelay.protocol.WireCodec;
 import io.tickrelay.protocol.WireFormat;
-import jakarta.websocket.CloseReason;
-import java.util.concurrent.ScheduledFuture;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * One connected client: its path (stream and feed), wire format, credential once authenticated, subscriptions,
  * opt-in extensions and outbox. Subscriptions, options, the rate cap and the resume bookkeeping are
- * guarded by the fan-out lock, so they change in step with the index the fan-out reads.
+ * guarded by the fan-out lock, so they change in step with the index the fan-out reads. Once
+ * {@link #closed()}, nothing may put it back into an index or count it for a credential.
  */
 final class ClientSession {
 
@@ -24,14 +25,16 @@ final class ClientSession {
   private final WireCodec codec;
   private final ClientOutbox outbox;
   private final ControlRate controlRate;
+  private final BiConsumer<ClientSession, AlpacaError> dismissal;
 
+  private volatile Slot slot;
+  private volatile boolean closed;
   private volatile Credential credential;
   private Interest subscriptions = Interest.none();
   private ClientMessage.Options options = ClientMessage.Options.NONE;
   private RateCap rateCap;
   private boolean releaseScheduled;
   private int failedAuths;
-  private ScheduledFuture<?> authDeadline;
   private long resumeFrom = -1;
   /** The highest {@code x-seq} this client was sent; guarded by the stream's fan-out lock. */
   private long highestSeqSent;
@@ -41,7 +44,10 @@ final class ClientSession {
   private byte[] ack;
   private volatile Consumer<ClientSession> onSlow = c -> {};
 
-  ClientSession(String id, StreamPath path, WireFormat format, ClientOutbox outbox, ControlRate rate) {
+  /** @param dismissal sends an error and lets the client go (the hub's close policy) */
+  ClientSession(String id, StreamPath path, WireFormat format, ClientOutbox outbox, ControlRate rate,
+      BiConsumer<ClientSession, AlpacaError> dismissal) {
+    this.dismissal = dismissal;
     this.id = id;
     this.path = path;
     this.codec = format.codec();
@@ -90,23 +96,31 @@ final class ClientSession {
     return credential;
   }
 
-  synchronized void authenticatedAs(Credential credential) {
+  /** After the admission granted the credential's claim (which cancelled the auth deadline). */
+  void authenticatedAs(Credential credential) {
     this.credential = credential;
-    cancelTimers();
   }
 
   synchronized int failedAuth() {
     return ++failedAuths;
   }
 
-  synchronized void authDeadline(ScheduledFuture<?> deadline) {
-    this.authDeadline = deadline;
+  /** Its standing with the admission: address, deadline, the credential it counts against. */
+  Slot slot() {
+    return slot;
   }
 
-  synchronized void cancelTimers() {
-    if (authDeadline != null) {
-      authDeadline.cancel(false);
-    }
+  void slot(Slot slot) {
+    this.slot = slot;
+  }
+
+  /** Whether the hub let it go; set before its subscriptions are forgotten. */
+  boolean closed() {
+    return closed;
+  }
+
+  void markClosed() {
+    closed = true;
   }
 
   Interest subscriptions() {
@@ -199,11 +213,12 @@ final class ClientSession {
     this.ack = encoded;
   }
 
-  /** Sends an Alpaca error and closes the session after it (404, 409 and the like). */
+  /**
+   * Sends an Alpaca error and closes the session after it (404, 409 and the like), without
+   * waiting for a peer that does not read: the hub lets it go at once.
+   */
   void fail(AlpacaError error) {
-    outbox.finish(
-        codec.error(error),
-        new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, error.message()));
+    dismissal.accept(this, error);
   }
 
   String describe() {

@@ -1,5 +1,6 @@
 package io.tickrelay.distribution;
 
+import io.tickrelay.admission.ClientAdmission;
 import io.tickrelay.config.Entitlements;
 import io.tickrelay.delivery.ControlRate;
 import io.tickrelay.config.GatewayConfig;
@@ -42,6 +43,7 @@ public class ClientSessions {
   private static final Logger LOG = Logger.getLogger(ClientSessions.class.getName());
 
   @Inject GatewayConfig config;
+  @Inject ClientAdmission admission;
   @Inject Event<DemandChanged> demand;
   @Inject MetricRegistry metrics;
   /** The providers' symbol lists (Binance's), checked at subscribe. */
@@ -75,7 +77,8 @@ public class ClientSessions {
             demand::fire,
             System::nanoTime,
             nanos -> latency.update(Duration.ofNanos(nanos)),
-            threads);
+            threads,
+            admission.admission());
     for (String grant : config.clientCredentials().grants()) {
       if (!Grants.known(grant)) {
         LOG.warning("TICKRELAY_CLIENTS lists the grant '" + Grants.printable(grant)

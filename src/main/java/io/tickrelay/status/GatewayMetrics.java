@@ -1,5 +1,7 @@
 package io.tickrelay.status;
 
+import io.tickrelay.admission.ClientAdmission;
+import io.tickrelay.admission.Refusal;
 import io.tickrelay.distribution.ClientFigures;
 import io.tickrelay.distribution.ClientSessions;
 import io.tickrelay.upstream.UpstreamConnections;
@@ -31,6 +33,7 @@ public class GatewayMetrics {
   @Inject MetricRegistry registry;
   @Inject UpstreamConnections upstreams;
   @Inject ClientSessions clients;
+  @Inject ClientAdmission admission;
 
   private final Set<String> registeredConnections = ConcurrentHashMap.newKeySet();
 
@@ -56,6 +59,13 @@ public class GatewayMetrics {
         ClientFigures::writesBlocked);
     client("tickrelay_clients_blocked_writers",
         "Writer threads held by a blocked write right now", ClientFigures::blockedWriters);
+    for (Refusal refusal : Refusal.values()) {
+      Function<ClientAdmission, Double> read =
+          a -> (double) a.admission().refusals().get(refusal);
+      registry.gauge(meta("tickrelay_clients_refusals",
+              "Client refusals of one kind since start, every client path together"),
+          admission, read, new Tag("kind", refusal.key()));
+    }
     upstreams.statuses().forEach(s -> upstream(s.connection(), s.provider(), s.stream()));
   }
 

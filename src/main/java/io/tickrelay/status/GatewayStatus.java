@@ -37,7 +37,7 @@ public record GatewayStatus(
           upstreams.stream()
               .anyMatch(u -> !u.live() && u.lastError() != null && u.lastError().code() == 406);
       return new ConnectionLimits(
-          live, 1, refused, clients.connected(), clients.cap(), clients.connected() >= clients.cap());
+          live, 1, refused, clients.admitted(), clients.cap(), clients.admitted() >= clients.cap());
     }
   }
 }

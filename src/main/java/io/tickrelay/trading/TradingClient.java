@@ -1,11 +1,14 @@
 package io.tickrelay.trading;
 
+import io.tickrelay.admission.Slot;
 import io.tickrelay.config.Credential;
 import io.tickrelay.delivery.ClientOutbox;
 import io.tickrelay.delivery.ControlRate;
-import java.util.concurrent.ScheduledFuture;
 
-/** One client on {@code /stream}: its outbox, its credential once authorized, whether it listens. */
+/**
+ * One client on {@code /stream}: its outbox, its standing with the admission, its credential once
+ * authorized, whether it listens, and whether the hub let it go.
+ */
 final class TradingClient {
 
   final String id;
@@ -13,7 +16,8 @@ final class TradingClient {
   final ControlRate controlRate;
   volatile Credential credential;
   volatile boolean listening;
-  volatile ScheduledFuture<?> authDeadline;
+  volatile Slot slot;
+  volatile boolean closed;
 
   TradingClient(String id, ClientOutbox outbox, ControlRate controlRate) {
     this.controlRate = controlRate;

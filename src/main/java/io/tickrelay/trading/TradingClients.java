@@ -1,5 +1,6 @@
 package io.tickrelay.trading;
 
+import io.tickrelay.admission.ClientAdmission;
 import io.tickrelay.config.GatewayConfig;
 import io.tickrelay.config.Entitlements;
 import io.tickrelay.delivery.ClientOutbox;
@@ -29,6 +30,7 @@ import java.util.List;
 public class TradingClients {
 
   @Inject GatewayConfig config;
+  @Inject ClientAdmission admission;
   @Inject Event<DemandChanged> demand;
 
   @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
@@ -53,7 +55,8 @@ public class TradingClients {
                 config.clientConnectionsPerCredential(), config.clientSymbolsPerConnection()))),
         scheduler,
         demand::fire,
-        System::nanoTime);
+        System::nanoTime,
+        admission.admission());
   }
 
   TradingHub hub() {

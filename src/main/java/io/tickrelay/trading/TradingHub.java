@@ -1,5 +1,10 @@
 package io.tickrelay.trading;
 
+import io.tickrelay.admission.Admission;
+import io.tickrelay.admission.Printable;
+import io.tickrelay.admission.Refusal;
+import io.tickrelay.admission.RemoteAddress;
+import io.tickrelay.admission.Slot;
 import io.tickrelay.config.Credential;
 import io.tickrelay.delivery.ClientOutbox;
 import io.tickrelay.delivery.ControlRate;
@@ -8,13 +13,13 @@ import io.tickrelay.marketdata.DemandChanged;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.Streams;
 import io.tickrelay.marketdata.TradeUpdate;
+import io.tickrelay.protocol.HandshakeCapture;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +33,9 @@ import java.util.logging.Logger;
  * The clients of {@code /stream}, speaking Alpaca's trading-stream protocol (package docs):
  * authenticate with a gateway credential entitled to {@code trade_updates}, listen, and receive
  * every trade update through a {@link ClientOutbox} each (one send in flight, bounded, slow clients
- * cut off). Bad input gets an error message and harms no one else. Container-independent.
+ * cut off). Bad input gets an error message and harms no one else. Who may connect, for how long
+ * unauthenticated and how many connections a credential holds is the {@link Admission}'s call,
+ * shared with the market-data hub. Container-independent.
  */
 final class TradingHub {
 
@@ -36,14 +43,15 @@ final class TradingHub {
   private static final CloseReason UNAUTHORIZED =
       new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "unauthorized");
   private static final byte[] SLOW = TradingFrames.error("slow client");
+  private static final CloseReason SLOW_CLOSE =
+      new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "slow client");
 
   private final TradingHubSettings settings;
   private final ScheduledExecutorService scheduler;
   private final Consumer<DemandChanged> demand;
   private final LongSupplier nanoTime;
   private final Set<TradingClient> clients = ConcurrentHashMap.newKeySet();
-  /** Authenticated connections per credential key, for its connection limit. */
-  private final Map<String, Integer> connectionsByKey = new HashMap<>();
+  private final Admission admission;
   private int listeners;
 
   /**
@@ -54,6 +62,16 @@ final class TradingHub {
   TradingHub(
       TradingHubSettings settings, ScheduledExecutorService scheduler, Consumer<DemandChanged> demand,
       LongSupplier nanoTime) {
+    this(settings, scheduler, demand, nanoTime, new Admission(
+        Admission.Limits.of(settings.maxConnections(), settings.authTimeout(), Duration.ofSeconds(5)),
+        scheduler, nanoTime));
+  }
+
+  /** @param admission shared with every other client-facing hub */
+  TradingHub(
+      TradingHubSettings settings, ScheduledExecutorService scheduler, Consumer<DemandChanged> demand,
+      LongSupplier nanoTime, Admission admission) {
+    this.admission = admission;
     this.settings = settings;
     this.scheduler = scheduler;
     this.demand = demand;
@@ -67,15 +85,21 @@ final class TradingHub {
         SLOW, nanoTime);
     TradingClient client = new TradingClient(
         session.getId(), outbox, new ControlRate(settings.controlRate(), nanoTime.getAsLong()));
-    if (clients.size() >= settings.maxConnections()) {
-      LOG.info(() -> "trading client " + client.id + ": refused, " + clients.size() + " clients held");
-      outbox.finish(TradingFrames.error("connection limit exceeded"),
-          new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "connection limit exceeded"));
+    String address = RemoteAddress.of(HandshakeCapture.headers(session.getUserProperties()));
+    // the deadline holds until an authentication succeeds
+    Slot slot = admission.connect(address, () -> authTimedOut(client));
+    client.slot = slot;
+    if (slot.refusal() != null) {
+      LOG.info(() -> "trading client " + client.id + ": refused (" + slot.refusal().key() + "), "
+          + admission.open() + " clients held");
+      CloseReason reason = new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER,
+          slot.refusal() == Refusal.CONNECTION_CAP
+              ? "connection limit exceeded" : "too many unauthenticated connections");
+      outbox.finish(TradingFrames.error("connection limit exceeded"), reason);
+      abortAfterGrace(client, reason);
       return client;
     }
     clients.add(client);
-    client.authDeadline = scheduler.schedule(() -> authTimedOut(client),
-        settings.authTimeout().toMillis(), TimeUnit.MILLISECONDS);
     return client;
   }
 
@@ -86,8 +110,9 @@ final class TradingHub {
     if (client.outbox.pending() >= settings.outbox().maxPending()) {
       // answers pile up unread: a control frame is never dropped, so the sender is cut off instead
       LOG.info(() -> client.describe() + ": cut off, " + client.outbox.pending() + " answers unread");
-      setListening(client, false);
-      client.outbox.abort(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "slow client"));
+      admission.refusals().count(Refusal.SLOW);
+      closed(client);
+      client.outbox.abort(SLOW_CLOSE);
       return;
     }
     if (!admitted(client)) {
@@ -121,8 +146,8 @@ final class TradingHub {
         return false;
       case CLOSE:
         LOG.info(() -> client.describe() + ": closed for flooding");
-        setListening(client, false);
-        client.outbox.finish(TradingFrames.error("too many requests"),
+        admission.refusals().count(Refusal.FLOOD);
+        dismiss(client, TradingFrames.error("too many requests"),
             new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "too many requests"));
         return false;
       default:
@@ -135,16 +160,16 @@ final class TradingHub {
     text(client, new String(frame, StandardCharsets.UTF_8));
   }
 
+  /**
+   * The client is gone, or being let go without waiting for its peer: it stops listening and its
+   * slot and credential count are given back, once. Marked closed first, so a listen or an
+   * authentication handled meanwhile changes nothing.
+   */
   void closed(TradingClient client) {
-    cancelDeadline(client);
+    client.closed = true;
     if (clients.remove(client)) {
       setListening(client, false);
-      Credential credential = client.credential;
-      if (credential != null) {
-        synchronized (connectionsByKey) {
-          connectionsByKey.computeIfPresent(credential.key(), (k, n) -> n > 1 ? n - 1 : null);
-        }
-      }
+      admission.release(client.slot);
     }
   }
 
@@ -157,8 +182,11 @@ final class TradingHub {
     }
     for (TradingClient client : clients) {
       if (client.listening && client.outbox.data(items) == ClientOutbox.Offer.SLOW) {
+        // its 407-style frame waits behind what it did not read: let it go now, abort after grace
         LOG.info(() -> client.describe() + ": cut off as slow");
-        setListening(client, false);
+        admission.refusals().count(Refusal.SLOW);
+        closed(client);
+        abortAfterGrace(client, SLOW_CLOSE);
       }
     }
   }
@@ -173,45 +201,60 @@ final class TradingHub {
 
   void closeAll() {
     for (TradingClient client : clients) {
-      cancelDeadline(client);
+      admission.release(client.slot);
       client.outbox.abort(new CloseReason(CloseReason.CloseCodes.GOING_AWAY, "gateway stopping"));
     }
     clients.clear();
   }
 
   private void authenticate(TradingClient client, TradingRequest.Authenticate auth) {
+    if (client.credential != null) {
+      // switching credential on the socket would move its connection count: refused, as the
+      // market-data paths answer 403 (L4 in the reliability review)
+      admission.refusals().count(Refusal.ALREADY_AUTHENTICATED);
+      client.outbox.control(TradingFrames.error("already authenticated"));
+      return;
+    }
+    if (admission.throttled(client.slot, auth.key())) {
+      LOG.info(() -> "trading client " + client.id + ": auth throttled for key "
+          + Printable.of(auth.key()));
+      dismiss(client, TradingFrames.authorization(TradingFrames.UNAUTHORIZED, "authenticate"),
+          UNAUTHORIZED);
+      return;
+    }
     Optional<Credential> credential = settings.credentials().authenticate(auth.key(), auth.secret())
         .filter(c -> c.names(TradingHubSettings.ENTITLEMENT)); // * is market data only
     if (credential.isEmpty()) {
       // Alpaca answers "unauthorized"; the SDKs then disconnect, and the gateway closes for them
-      LOG.info(() -> "trading client " + client.id + ": key " + auth.key() + " refused");
-      cancelDeadline(client);
-      setListening(client, false);
-      client.outbox.finish(
-          TradingFrames.authorization(TradingFrames.UNAUTHORIZED, "authenticate"), UNAUTHORIZED);
+      LOG.info(() -> "trading client " + client.id + ": key " + Printable.of(auth.key()) + " refused");
+      admission.authFailed(client.slot, auth.key());
+      admission.refusals().count(Refusal.AUTH_FAILED);
+      dismiss(client, TradingFrames.authorization(TradingFrames.UNAUTHORIZED, "authenticate"),
+          UNAUTHORIZED);
       return;
     }
-    cancelDeadline(client);
     String key = credential.get().key();
     int limit = settings.entitlements().of(key).connections();
-    synchronized (connectionsByKey) {
-      int holding = connectionsByKey.getOrDefault(key, 0);
-      if (client.credential == null && holding >= limit) {
+    switch (admission.claim(client.slot, key, limit)) {
+      case RELEASED:
+        return; // closed meanwhile: nothing was counted
+      case AT_LIMIT:
         // the trading stream has no code for it; the market-data paths answer 406 here
-        LOG.info(() -> client.describe() + ": key " + key + " holds " + holding + " connections");
-        client.outbox.finish(TradingFrames.error("connection limit exceeded"),
+        LOG.info(() -> client.describe() + ": key " + key + " holds " + admission.holding(key)
+            + " connections");
+        dismiss(client, TradingFrames.error("connection limit exceeded"),
             new CloseReason(CloseReason.CloseCodes.TRY_AGAIN_LATER, "connection limit exceeded"));
         return;
-      }
-      if (client.credential == null) {
-        connectionsByKey.put(key, holding + 1);
-      }
+      default:
+        client.credential = credential.get();
     }
-    client.credential = credential.get();
     client.outbox.control(TradingFrames.authorization(TradingFrames.AUTHORIZED, "authenticate"));
   }
 
   private void listen(TradingClient client, List<String> streams) {
+    if (client.closed) {
+      return;
+    }
     if (client.credential == null) {
       client.outbox.control(TradingFrames.authorization(TradingFrames.UNAUTHORIZED, "listen"));
       return;
@@ -229,8 +272,8 @@ final class TradingHub {
 
   /** Under the lock, so that demand changes reach the upstream in the order they happened. */
   private synchronized void setListening(TradingClient client, boolean listening) {
-    if (client.listening == listening) {
-      return;
+    if (client.listening == listening || (listening && client.closed)) {
+      return; // closed() marks before it stops the listening under this lock: never re-pinned
     }
     client.listening = listening;
     listeners += listening ? 1 : -1;
@@ -241,17 +284,26 @@ final class TradingHub {
     }
   }
 
+  /** The admission's deadline passed without a successful authentication (counted there). */
   private void authTimedOut(TradingClient client) {
     if (client.credential == null && clients.contains(client)) {
       LOG.info(() -> "trading client " + client.id + ": no authentication in time");
-      client.outbox.finish(TradingFrames.error("auth timeout"), UNAUTHORIZED);
+      dismiss(client, TradingFrames.error("auth timeout"), UNAUTHORIZED);
     }
   }
 
-  private static void cancelDeadline(TradingClient client) {
-    var deadline = client.authDeadline;
-    if (deadline != null) {
-      deadline.cancel(false);
-    }
+  /**
+   * Sends a last frame and closes after it without waiting on the peer: the client is let go at
+   * once and its socket aborted after the close grace if it has not taken the frame by then.
+   */
+  private void dismiss(TradingClient client, byte[] lastFrame, CloseReason reason) {
+    client.outbox.finish(lastFrame, reason);
+    closed(client);
+    abortAfterGrace(client, reason);
+  }
+
+  private void abortAfterGrace(TradingClient client, CloseReason reason) {
+    scheduler.schedule(() -> client.outbox.abort(reason),
+        admission.limits().closeGrace().toMillis(), TimeUnit.MILLISECONDS);
   }
 }

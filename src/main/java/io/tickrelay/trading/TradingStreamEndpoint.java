@@ -1,6 +1,7 @@
 package io.tickrelay.trading;
 
 import io.tickrelay.config.GatewayConfig;
+import io.tickrelay.protocol.HandshakeCapture;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
@@ -19,7 +20,7 @@ import java.util.logging.Logger;
  * TradingClients} whose callbacks never throw ({@code @Dependent} for injection on Liberty).
  */
 @Dependent
-@ServerEndpoint("/stream")
+@ServerEndpoint(value = "/stream", configurator = HandshakeCapture.class)
 public class TradingStreamEndpoint {
 
   static final int MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -29,7 +30,9 @@ public class TradingStreamEndpoint {
   @Inject TradingClients clients;
   @Inject GatewayConfig config;
 
-  private TradingClient client;
+  private volatile TradingClient client;
+  // the hub may close the socket before opened() returns; close() then finds no client
+  private volatile boolean closed;
 
   @OnOpen
   public void open(Session session) {
@@ -41,6 +44,9 @@ public class TradingStreamEndpoint {
         return;
       }
       client = clients.hub().opened(session);
+      if (closed) {
+        close();
+      }
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "trading client " + session.getId() + ": open failed", e);
     }
@@ -62,6 +68,7 @@ public class TradingStreamEndpoint {
 
   @OnClose
   public void close() {
+    closed = true;
     if (client != null) {
       guard(() -> clients.hub().closed(client));
     }

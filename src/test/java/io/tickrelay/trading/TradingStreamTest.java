@@ -172,6 +172,61 @@ class TradingStreamTest {
     }
   }
 
+  /** L4: a second authentication must not move the socket to another credential uncounted. */
+  @Test
+  void aSecondAuthenticationIsRefusedAndEveryCountStaysRight() throws Exception {
+    try (TradingServer server = new TradingServer();
+        WsProbe first = WsProbe.connect(server.uri("stream"))) {
+      authenticate(first, "trader", "trader-secret");
+      assertTrue(awaitJson(first, "authorization").contains("\"authorized\""));
+      authenticate(first, "solo", "solo-secret");
+      assertTrue(awaitJson(first, "error").contains("already authenticated"));
+      assertTrue(first.isOpen(), "the socket keeps its first credential");
+      try (WsProbe second = WsProbe.connect(server.uri("stream"));
+          WsProbe third = WsProbe.connect(server.uri("stream"))) {
+        authenticate(second, "solo", "solo-secret"); // solo's one connection is still free
+        assertTrue(awaitJson(second, "authorization").contains("\"authorized\""));
+        authenticate(third, "solo", "solo-secret");
+        assertTrue(awaitJson(third, "error").contains("connection limit exceeded"));
+      }
+    }
+  }
+
+  /** M7: a listener that stops reading is cut off and let go, its slot and listening with it. */
+  @Test
+  void aListenerThatStopsReadingIsLetGoWithItsSlot() throws Exception {
+    try (TradingServer server = new TradingServer()) {
+      java.net.URI uri = server.uri("stream");
+      try (io.tickrelay.testing.StalledReader stalled =
+          new io.tickrelay.testing.StalledReader(uri.getPort(), uri.getPath(), "unused", "unused")) {
+        stalled.sendText("{\"action\":\"authenticate\",\"data\":{\"key_id\":\"trader\",\"secret_key\":\"trader-secret\"}}");
+        stalled.sendText("{\"action\":\"listen\",\"data\":{\"streams\":[\"trade_updates\"]}}");
+        Await.until("the stalled client to listen", WAIT, () -> server.hub.listeners() == 1);
+        Await.until("the upstream to listen", WAIT, () -> server.simulator.listeners() == 1);
+        Await.until("the stalled client to be let go", Duration.ofSeconds(60), () -> {
+          for (int i = 0; i < 20; i++) {
+            server.simulator.fill("AAPL", "1", "187.25");
+          }
+          return server.hub.clients() == 0;
+        });
+        assertEquals(0, server.hub.listeners());
+        Await.until("the upstream to stop listening", WAIT, () -> server.simulator.listeners() == 0);
+      }
+    }
+  }
+
+  /** A silent socket is timed out (the hub's auth timeout is 2 s) and gives its slot back. */
+  @Test
+  void aSilentSocketIsTimedOutAndItsSlotGivenBack() throws Exception {
+    try (TradingServer server = new TradingServer();
+        WsProbe silent = WsProbe.connect(server.uri("stream"))) {
+      assertTrue(awaitJson(silent, "auth timeout").contains("error"));
+      assertEquals(CloseReason.CloseCodes.VIOLATED_POLICY.getCode(),
+          silent.awaitClose(WAIT).getCloseCode().getCode());
+      Await.until("the slot given back", WAIT, () -> server.hub.clients() == 0);
+    }
+  }
+
   @Test
   void clientsBeyondTheConnectionLimitAreTurnedAway() throws Exception {
     try (TradingServer server = new TradingServer();

@@ -1,0 +1,133 @@
+package io.tickrelay.admission;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tickrelay.testing.Await;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The admission policy on its own: caps, deadlines, throttles and the claim-versus-release race. */
+class AdmissionTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+  private final AtomicLong nanos = new AtomicLong();
+
+  @AfterEach
+  void stop() {
+    scheduler.shutdownNow();
+  }
+
+  private Admission admission(int max, Duration authTimeout, int perKey, int perAddress, int unauthenticated) {
+    return new Admission(new Admission.Limits(max, authTimeout, perKey, perAddress,
+        Duration.ofMinutes(1), unauthenticated, Duration.ofSeconds(1)), scheduler, nanos::get);
+  }
+
+  @Test
+  void theCapCountsEverySocketUntilReleased() {
+    Admission admission = admission(2, Duration.ofHours(1), 10, 10, 10);
+    Slot a = admission.connect(null, () -> {});
+    Slot b = admission.connect(null, () -> {});
+    Slot c = admission.connect(null, () -> {});
+    assertNull(a.refusal());
+    assertNull(b.refusal());
+    assertEquals(Refusal.CONNECTION_CAP, c.refusal());
+    assertEquals(1, admission.refusals().get(Refusal.CONNECTION_CAP));
+    admission.release(c);
+    assertEquals(2, admission.open(), "a refused slot held nothing");
+    assertTrue(admission.release(a));
+    assertFalse(admission.release(a), "released once");
+    assertEquals(1, admission.open());
+    assertNull(admission.connect(null, () -> {}).refusal());
+  }
+
+  @Test
+  void unauthenticatedSocketsAreCappedPerAddressUntilTheyAuthenticate() {
+    Admission admission = admission(100, Duration.ofHours(1), 10, 10, 2);
+    Slot first = admission.connect("10.0.0.1", () -> {});
+    admission.connect("10.0.0.1", () -> {});
+    assertEquals(Refusal.UNAUTHENTICATED_CAP, admission.connect("10.0.0.1", () -> {}).refusal());
+    assertNull(admission.connect("10.0.0.2", () -> {}).refusal(), "another address is not held up");
+    assertEquals(Admission.Claim.GRANTED, admission.claim(first, "key", 5));
+    assertNull(admission.connect("10.0.0.1", () -> {}).refusal(), "an authenticated one no longer counts");
+    assertEquals(1, admission.refusals().get(Refusal.UNAUTHENTICATED_CAP));
+  }
+
+  @Test
+  void theDeadlineSurvivesFailedAttemptsAndOnlyASuccessfulClaimCancelsIt() {
+    Admission admission = admission(100, Duration.ofMillis(200), 10, 10, 10);
+    AtomicInteger timedOut = new AtomicInteger();
+    Slot failing = admission.connect(null, timedOut::incrementAndGet);
+    admission.authFailed(failing, "nobody");
+    Slot atLimit = admission.connect(null, timedOut::incrementAndGet);
+    Slot holder = admission.connect(null, () -> {});
+    assertEquals(Admission.Claim.GRANTED, admission.claim(holder, "one", 1));
+    assertEquals(Admission.Claim.AT_LIMIT, admission.claim(atLimit, "one", 1));
+    Slot granted = admission.connect(null, timedOut::incrementAndGet);
+    assertEquals(Admission.Claim.GRANTED, admission.claim(granted, "two", 1));
+    Slot released = admission.connect(null, timedOut::incrementAndGet);
+    admission.release(released);
+    Await.until("the two unauthenticated sockets to time out", WAIT, () -> timedOut.get() == 2);
+    assertEquals(2, admission.refusals().get(Refusal.AUTH_TIMEOUT));
+    assertEquals(1, admission.refusals().get(Refusal.CREDENTIAL_CAP));
+  }
+
+  @Test
+  void failuresThrottleTheKeyAndTheAddressForTheWindow() {
+    Admission admission = admission(100, Duration.ofHours(1), 3, 5, 100);
+    Slot here = admission.connect("10.0.0.1", () -> {});
+    for (int i = 0; i < 3; i++) {
+      assertFalse(admission.throttled(here, "guessed"));
+      admission.authFailed(here, "guessed");
+    }
+    assertTrue(admission.throttled(here, "guessed"), "the key after 3 failures");
+    Slot elsewhere = admission.connect("10.0.0.9", () -> {});
+    assertTrue(admission.throttled(elsewhere, "guessed"), "the key from any address");
+    assertFalse(admission.throttled(here, "other"), "another key from here, below the address limit");
+    admission.authFailed(here, "other");
+    admission.authFailed(here, "third");
+    assertTrue(admission.throttled(here, "fourth"), "the address after 5 failures");
+    assertFalse(admission.throttled(elsewhere, "fourth"), "not another address");
+    nanos.addAndGet(Duration.ofMinutes(1).toNanos());
+    assertFalse(admission.throttled(here, "guessed"), "the window passed");
+    assertEquals(3, admission.refusals().get(Refusal.AUTH_THROTTLED));
+  }
+
+  @Test
+  void aReleaseRacingAClaimNeverLeavesACount() throws Exception {
+    Admission admission = admission(100_000, Duration.ofHours(1), 10, 10, 100_000);
+    var pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int i = 0; i < 20_000; i++) {
+        Slot slot = admission.connect("10.0.0.1", () -> {});
+        CountDownLatch go = new CountDownLatch(1);
+        var claim = pool.submit(() -> {
+          go.await();
+          return admission.claim(slot, "key", 1_000_000);
+        });
+        var release = pool.submit(() -> {
+          go.await();
+          return admission.release(slot);
+        });
+        go.countDown();
+        claim.get(10, TimeUnit.SECONDS);
+        assertTrue(release.get(10, TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(0, admission.holding("key"));
+    assertEquals(0, admission.open());
+    assertEquals(0, admission.unauthenticated("10.0.0.1"));
+  }
+}
