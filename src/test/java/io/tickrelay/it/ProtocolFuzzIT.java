@@ -186,7 +186,6 @@ class ProtocolFuzzIT {
       return false;
     }
   }
-  }
 
   /** One fuzz socket after another until enough frames were sent (or the budget is spent). */
   private void fuzz(Random random, long deadline) {
