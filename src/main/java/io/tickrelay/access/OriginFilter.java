@@ -1,5 +1,7 @@
 package io.tickrelay.access;
 
+import io.tickrelay.admission.ClientAdmission;
+import io.tickrelay.admission.Refusal;
 import io.tickrelay.config.GatewayConfig;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -25,6 +27,7 @@ public class OriginFilter extends HttpFilter {
   private static final Logger LOG = Logger.getLogger(OriginFilter.class.getName());
 
   @Inject GatewayConfig config;
+  @Inject ClientAdmission admission;
 
   private final AtomicLong refused = new AtomicLong();
   private volatile AllowedOrigins allowed;
@@ -40,6 +43,7 @@ public class OriginFilter extends HttpFilter {
     }
     if (!origins.allows(origin, request.getHeader("Host"))) {
       long count = refused.incrementAndGet();
+      admission.admission().refusals().count(Refusal.ORIGIN_REFUSED);
       LOG.fine(() -> "WebSocket upgrade from a foreign origin refused (" + count + " so far): "
           + printable(origin));
       response.sendError(HttpServletResponse.SC_FORBIDDEN, "origin not allowed");

@@ -35,8 +35,10 @@ public enum Refusal {
   INVALID_SYNTAX("invalidSyntax"),
   /** Re-authentication on a socket already authenticated ({@code 403}). */
   ALREADY_AUTHENTICATED("alreadyAuthenticated"),
-  /** A WebSocket upgrade from an Origin not allowed. */
-  ORIGIN_REFUSED("originRefused");
+  /** A WebSocket upgrade from an Origin not allowed (HTTP 403). */
+  ORIGIN_REFUSED("originRefused"),
+  /** A path without an upstream here: an unknown feed or location (close 1003). */
+  UNKNOWN_FEED("unknownFeed");
 
   private final String key;
 

@@ -152,6 +152,7 @@ final class ClientHub {
     boolean binary = WireFormat.fromHeaders(headers) == WireFormat.MSGPACK;
     FrameSink sink = new SessionSink(session, binary);
     if (path.isEmpty()) {
+      admission.refusals().count(Refusal.UNKNOWN_FEED);
       sink.close(new CloseReason(CloseReason.CloseCodes.CANNOT_ACCEPT, "unknown feed"));
       return null;
     }
@@ -162,6 +163,7 @@ final class ClientHub {
   ClientSession opened(FrameSink sink, String feed, Map<String, List<String>> headers) {
     Optional<StreamPath> path = StreamPath.stocks(feed);
     if (path.isEmpty()) {
+      admission.refusals().count(Refusal.UNKNOWN_FEED);
       sink.close(new CloseReason(CloseReason.CloseCodes.CANNOT_ACCEPT, "unknown feed"));
       return null;
     }
@@ -294,7 +296,7 @@ final class ClientHub {
       Interest kept = held.minus(refused.interest());
       if (!kept.equals(held)) {
         LOG.info(() -> client.describe() + ": upstream refused " + held.minus(kept) + " (" + refused.code() + ")");
-        client.send(client.codec().error(error));
+        refuse(client, error);
         subscribe(client, kept);
       }
     }

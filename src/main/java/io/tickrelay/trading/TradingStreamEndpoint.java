@@ -1,5 +1,7 @@
 package io.tickrelay.trading;
 
+import io.tickrelay.admission.ClientAdmission;
+import io.tickrelay.admission.Refusal;
 import io.tickrelay.config.GatewayConfig;
 import io.tickrelay.protocol.HandshakeCapture;
 import jakarta.enterprise.context.Dependent;
@@ -29,6 +31,7 @@ public class TradingStreamEndpoint {
 
   @Inject TradingClients clients;
   @Inject GatewayConfig config;
+  @Inject ClientAdmission admission;
 
   private volatile TradingClient client;
   // the hub may close the socket before opened() returns; close() then finds no client
@@ -40,6 +43,7 @@ public class TradingStreamEndpoint {
       if (!config.alpacaTradeUpdates()) {
         // no trading upstream: an unknown feed, as for every path without one, never an
         // "authorized" followed by silence
+        admission.admission().refusals().count(Refusal.UNKNOWN_FEED);
         closeUnknown(session);
         return;
       }
