@@ -69,6 +69,37 @@ class StreamPartsTest {
   }
 
   @Test
+  void aFloodThatGetsARefilledTokenNowAndThenIsClosedToo() {
+    // 10/s allowed, 10 messages every 100 ms sent: one in ten gets the refilled token, so the
+    // refusals never run 5 in a row; before, such a flood was held at the rate and never closed
+    ControlRate rate = new ControlRate(new ControlRate.Limits(10, 3, 50), 0);
+    ControlRate.Verdict last = null;
+    int answered = 0;
+    for (long tick = 0; tick < 100 && last != ControlRate.Verdict.CLOSE; tick++) {
+      for (int i = 0; i < 10 && last != ControlRate.Verdict.CLOSE; i++) {
+        last = rate.admit(tick * SECOND / 10);
+        answered += last == ControlRate.Verdict.REFUSE_AND_ANSWER ? 1 : 0;
+      }
+    }
+    assertEquals(ControlRate.Verdict.CLOSE, last, "closed within 10 s of flooding");
+    assertTrue(answered <= 7, "one 429 per run of refusals, not one per message: " + answered);
+  }
+
+  @Test
+  void aClientThatKeepsToItsRateAfterABurstIsNotClosed() {
+    ControlRate rate = new ControlRate(new ControlRate.Limits(10, 3, 5), 0);
+    for (int round = 0; round < 20; round++) {
+      long start = round * SECOND; // a second apart: the bucket is full again each time
+      for (int i = 0; i < 3; i++) {
+        assertEquals(ControlRate.Verdict.ALLOW, rate.admit(start));
+      }
+      for (int i = 0; i < 4; i++) {
+        assertTrue(rate.admit(start) != ControlRate.Verdict.CLOSE, "round " + round);
+      }
+    }
+  }
+
+  @Test
   void limitsPerCredentialOverTheDefaults() {
     Entitlements.Limits defaults = new Entitlements.Limits(10, 100);
     Entitlements entitlements = Entitlements.parse("bot:1:30, desk:*:*", defaults);

@@ -249,7 +249,7 @@ class ProtocolFuzzIT {
       }
       if (flood) {
         // the first message beyond the bucket is answered with 429 (docs/PROTOCOL.md, "Floods");
-        // the close after 200 refusals in a row needs a faster flood than one socket here sends
+        // a flood is closed after 200 refusals since its bucket was full (429 first, then 1008)
         String where = path + (msgpack ? " msgpack" : " json");
         if (ws.await(f -> check(where, msgpack, f, codes), WAIT) == null
             && !ws.closed().isDone()) {
