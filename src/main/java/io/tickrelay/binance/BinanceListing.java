@@ -53,15 +53,14 @@ public class BinanceListing implements SymbolListing {
   private volatile boolean stopped;
   private HttpClient http;
   private BinanceSymbols symbols;
-  private int failures;
+  private volatile int failures; // one refresh at a time, each on some pool thread
 
   void start(@Observes Startup startup) {
     if (!config.binanceEnabled()) {
       return;
     }
     symbols = new BinanceSymbols(config.binanceQuoteAssets());
-    http = HttpClient.newBuilder()
-        .executor(scheduler)
+    http = HttpClient.newBuilder() // its own executor: see refresh()
         .connectTimeout(Duration.ofSeconds(5))
         .followRedirects(HttpClient.Redirect.NEVER)
         .build();
@@ -86,16 +85,34 @@ public class BinanceListing implements SymbolListing {
     return listed.size();
   }
 
+  /**
+   * Asks for the list without holding a scheduler thread: on Payara a blocking send on the
+   * container's scheduler (also the client's executor) could wait for work queued behind it, and
+   * every other scheduled task, the upstreams' first connects included, waited with it.
+   */
   private void refresh() {
     if (stopped) {
       return;
     }
     URI uri = URI.create(config.binanceRestUrl() + ExchangeInfo.PATH);
-    Duration next;
+    http.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
+            HttpResponse.BodyHandlers.ofString())
+        .whenComplete((response, failure) -> {
+          try {
+            scheduleNext(received(uri, response, failure));
+          } catch (RuntimeException e) { // a task boundary: the refreshes must go on
+            LOG.warning(() -> "Binance symbol list: " + e);
+            scheduleNext(config.binanceListingRefresh());
+          }
+        });
+  }
+
+  /** Takes a fresh list in; the time until the next refresh. */
+  private Duration received(URI uri, HttpResponse<String> response, Throwable failure) {
     try {
-      HttpResponse<String> response = http.send(
-          HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      if (failure != null) {
+        throw new IOException(failure.getMessage(), failure);
+      }
       if (response.statusCode() != 200) {
         throw new IOException("HTTP " + response.statusCode());
       }
@@ -110,20 +127,21 @@ public class BinanceListing implements SymbolListing {
         LOG.info(() -> "Binance lists " + fresh.size() + " pairs the gateway can stream ("
             + SafeUrl.of(uri) + ")");
       }
-      next = config.binanceListingRefresh();
+      return config.binanceListingRefresh();
     } catch (IOException | JsonException | IllegalArgumentException | IllegalStateException e) {
       failures++;
       if (failures == 1 || failures % 10 == 0) {
-        LOG.warning(() -> "Binance symbol list from " + SafeUrl.of(uri) + " failed (" + failures
+        int inARow = failures;
+        LOG.warning(() -> "Binance symbol list from " + SafeUrl.of(uri) + " failed (" + inARow
             + " in a row): " + e.getMessage() + "; " + (listed.isEmpty()
                 ? "every Binance symbol is refused until it arrives" : "the last list stays"));
       }
       long doubled = FIRST_RETRY.toMillis() << Math.min(failures - 1, 10);
-      next = Duration.ofMillis(Math.min(doubled, config.binanceListingRefresh().toMillis()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
+      return Duration.ofMillis(Math.min(doubled, config.binanceListingRefresh().toMillis()));
     }
+  }
+
+  private void scheduleNext(Duration next) {
     if (!stopped) {
       try {
         scheduler.schedule(this::refresh, next.toMillis(), TimeUnit.MILLISECONDS);

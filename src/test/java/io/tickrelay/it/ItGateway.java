@@ -35,8 +35,13 @@ final class ItGateway {
    */
   static FakeAlpaca upstreamWithGatewayConnected() throws Exception {
     FakeAlpaca upstream = upstream(Set.of("*"));
-    Await.until("the gateway's upstream to authenticate", Duration.ofSeconds(60),
-        () -> upstream.simulator().peakConnections(FakeAlpaca.KEY) == 1);
+    try {
+      Await.until("the gateway's upstream to authenticate", Duration.ofSeconds(60),
+          () -> upstream.simulator().peakConnections(FakeAlpaca.KEY) == 1);
+    } catch (AssertionError | RuntimeException e) {
+      upstream.close(); // else the reserved port stays taken for every IT class after this one
+      throw e;
+    }
     return upstream;
   }
 }
