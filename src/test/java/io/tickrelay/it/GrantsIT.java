@@ -83,7 +83,7 @@ class GrantsIT {
   @Test
   void aDelayedSipCredentialIsRefusedWith409AndGetsNoData() throws Exception {
     try (WsProbe client = connected("/v2/delayed_sip")) {
-      client.send("{\"action\":\"auth\",\"key\":\"it-delayed\",\"secret\":\"Delayed-Only-Secret-5150\"}");
+      client.sendExpectingClose("{\"action\":\"auth\",\"key\":\"it-delayed\",\"secret\":\"Delayed-Only-Secret-5150\"}");
       String answer = client.awaitText("\"T\":\"error\"", WAIT);
       assertEquals("[{\"T\":\"error\",\"code\":409,\"msg\":\"insufficient subscription\"}]", answer);
       client.awaitClose(WAIT);
@@ -97,7 +97,7 @@ class GrantsIT {
     // Alpaca's test stream serves FAKEPACA only; the gateway has no such upstream and never serves
     // its real-time SIP stream under that name (upstream-protocols.md §1.9)
     try (WsProbe client = connected("/v2/test")) {
-      client.send(IT_AUTH);
+      client.sendExpectingClose(IT_AUTH); // answered by 409 and a close, which can race the send
       assertEquals("[{\"T\":\"error\",\"code\":409,\"msg\":\"insufficient subscription\"}]",
           client.awaitText("\"T\":\"error\"", WAIT));
     }
@@ -106,7 +106,7 @@ class GrantsIT {
   @Test
   void starDoesNotGrantTheOrderFlow() throws Exception {
     try (WsProbe client = WsProbe.connect(ws("/stream"))) {
-      client.send("{\"action\":\"authenticate\",\"data\":{\"key_id\":\"it-market\",\"secret_key\":\"Market-Only-Secret-6061\"}}");
+      client.sendExpectingClose("{\"action\":\"authenticate\",\"data\":{\"key_id\":\"it-market\",\"secret_key\":\"Market-Only-Secret-6061\"}}");
       // Alpaca's trading stream answers in binary frames (TradeUpdatesIT)
       String answer = new String(client.awaitBinary(
           b -> new String(b, StandardCharsets.UTF_8).contains("\"authorization\""), WAIT),
@@ -118,7 +118,7 @@ class GrantsIT {
   @Test
   void starDoesNotGrantPublishedChannels() throws Exception {
     try (WsProbe client = connected("/x/v1/channels")) {
-      client.send(MARKET_AUTH);
+      client.sendExpectingClose(MARKET_AUTH);
       assertEquals("[{\"T\":\"error\",\"code\":409,\"msg\":\"insufficient subscription\"}]",
           client.awaitText("\"T\":\"error\"", WAIT));
     }

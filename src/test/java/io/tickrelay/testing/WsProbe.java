@@ -68,6 +68,19 @@ public final class WsProbe implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends a frame the server answers by closing (409 at auth and the like). Tyrus may report the
+   * send as failed when the close arrives before the send completes, though the frame went out and
+   * was answered: the answer, not the send's outcome, is what the caller checks.
+   */
+  public void sendExpectingClose(String text) {
+    try {
+      send(text);
+    } catch (IOException closedInAnswer) {
+      // the close raced the send's completion; received() holds whatever the server answered
+    }
+  }
+
   public void send(byte[] binary) throws IOException {
     try {
       session.getBasicRemote().sendBinary(ByteBuffer.wrap(binary));
