@@ -148,7 +148,7 @@ class AdmissionIT {
           throttled.awaitClose(WAIT).getCloseCode().getCode());
     }
     try (WsProbe trading = WsProbe.connect(URI.create("ws://localhost:" + PORT + "/stream"))) {
-      trading.send("{\"action\":\"authenticate\",\"data\":{\"key_id\":\"guessed-key\",\"secret_key\":\"guess\"}}");
+      trading.sendExpectingClose("{\"action\":\"authenticate\",\"data\":{\"key_id\":\"guessed-key\",\"secret_key\":\"guess\"}}");
       // /stream sends JSON in binary frames, as Alpaca's paper endpoint does
       trading.awaitBinary(b -> new String(b, StandardCharsets.UTF_8).contains("unauthorized"), WAIT);
       trading.awaitClose(WAIT);
