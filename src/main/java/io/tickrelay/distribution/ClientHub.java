@@ -59,9 +59,6 @@ final class ClientHub {
   /** How long an outage's closing marker waits for its backfill at most. */
   static final Duration GAP_CLOSING_TIMEOUT = Duration.ofMinutes(2);
 
-  private static final CloseReason SLOW =
-      new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "slow client");
-
   private final HubSettings settings;
   private final ScheduledExecutorService scheduler;
   private final LongSupplier nanoTime;
@@ -201,8 +198,7 @@ final class ClientHub {
           slot.refusal() == Refusal.CONNECTION_CAP
               ? "connection limit exceeded" : "too many unauthenticated connections");
       outbox.finish(codec.error(AlpacaError.CONNECTION_LIMIT_EXCEEDED), reason);
-      abortAfterGrace(client, reason);
-      return null;
+      return null; // its outbox forces the close after the grace if the peer does not read
     }
     sessions.put(client.id(), client);
     client.send(codec.success("connected"));
@@ -562,8 +558,7 @@ final class ClientHub {
     slowCutOffs.incrementAndGet();
     admission.refusals().count(Refusal.SLOW);
     LOG.info(() -> client.describe() + ": cut off as slow client (407)");
-    closed(client); // its slot, count and subscriptions go now; the socket after the grace
-    abortAfterGrace(client, SLOW);
+    closed(client); // its slot, count and subscriptions go now; its outbox closes the socket
   }
 
   private void rejected(ClientSession client, ProtocolException e) {
@@ -593,14 +588,8 @@ final class ClientHub {
    * if it has not taken the frame by then (M7 in the reliability review).
    */
   private void dismiss(ClientSession client, byte[] lastFrame, CloseReason reason) {
-    client.outbox().finish(lastFrame, reason);
+    client.outbox().finish(lastFrame, reason); // forced after the grace by the outbox itself
     closed(client);
-    abortAfterGrace(client, reason);
-  }
-
-  private void abortAfterGrace(ClientSession client, CloseReason reason) {
-    scheduler.schedule(() -> client.outbox().abort(reason),
-        admission.limits().closeGrace().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Client-supplied text for a log line; see {@link Printable}. */
