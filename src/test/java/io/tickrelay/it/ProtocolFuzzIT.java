@@ -70,6 +70,8 @@ class ProtocolFuzzIT {
   private static final int PORT = Integer.getInteger("tickrelay.it.http.port", 9080);
   private static final int FRAMES = Integer.getInteger("fuzz.frames", 100_000);
   private static final int SOCKETS = 24;
+  /** One fuzz session in this many floods ({@code -Dfuzz.flood-one-in=2} to stress the flood closes). */
+  private static final int FLOOD_ONE_IN = Integer.getInteger("fuzz.flood-one-in", 20);
   private static final String SYMBOL = "JPM"; // one the simulated market knows
   private static final String AUTH =
       "{\"action\":\"auth\",\"key\":\"it-client\",\"secret\":\"it-client-secret\"}";
@@ -194,7 +196,7 @@ class ProtocolFuzzIT {
       boolean msgpack = random.nextInt(3) == 0;
       String path = PATHS.get(random.nextInt(PATHS.size()));
       boolean authenticate = random.nextBoolean();
-      boolean flood = random.nextInt(20) == 0;
+      boolean flood = random.nextInt(FLOOD_ONE_IN) == 0;
       int count = flood ? 260 : 10 + random.nextInt(35); // under the burst of 50 with the auth
       List<FuzzFrames.Frame> planned = new ArrayList<>(count);
       try {
@@ -222,7 +224,9 @@ class ProtocolFuzzIT {
       return;
     }
     sockets.incrementAndGet();
+    long opened = System.nanoTime();
     Set<String> codes = ConcurrentHashMap.newKeySet();
+    List<String> trace = new ArrayList<>(); // the kinds sent, for a violation's message
     try (ws) {
       int expected = 1; // the greeting, then at least one answer per frame the server reads
       if (authenticate) {
@@ -238,6 +242,7 @@ class ProtocolFuzzIT {
         }
         try {
           ws.send(frame.opcode(), frame.payload());
+          trace.add(frame.kind() + "/" + frame.payload().length);
           sent.incrementAndGet();
           expected++;
         } catch (IOException closedByServer) {
@@ -285,7 +290,11 @@ class ProtocolFuzzIT {
         // frame's payload as frames and close with 1002 (FFDC "Reserved frame must be 0")
         boolean overLimit = fatal && "over-1MiB".equals(last.kind()) && code == 1002;
         if (!CLOSE_CODES.contains(code) && !reset && !overLimit) {
-          violations.add(path + (msgpack ? " msgpack" : " json") + ": closed with " + code);
+          violations.add(path + (msgpack ? " msgpack" : " json") + ": closed with " + code
+              + " (flood " + flood + ", " + ws.receivedCount() + " answers, "
+              + (System.nanoTime() - opened) / 1_000_000 + " ms open, last " + (fatal ? last.kind() : "none") + ", answers said "
+              + codes + ", sent " + trace.size() + ", the last ones "
+              + trace.subList(Math.max(0, trace.size() - 6), trace.size()) + ")");
         }
       }
     }

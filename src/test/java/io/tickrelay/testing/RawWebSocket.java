@@ -51,7 +51,13 @@ public final class RawWebSocket implements AutoCloseable {
   private final Map<String, List<String>> responseHeaders;
   private final LinkedBlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
   private final CompletableFuture<Integer> closed = new CompletableFuture<>();
-  private int received;
+  private int received; // guarded by this
+  /**
+   * Held while a frame is written, never by the reader: a send blocked on a server that stopped
+   * reading must not keep the reader from taking in the server's answers (when both sides' socket
+   * buffers are full, a reader that waits for the writer deadlocks with the server).
+   */
+  private final Object writeLock = new Object();
 
   private RawWebSocket(Socket socket, Map<String, List<String>> responseHeaders, InputStream in)
       throws IOException {
@@ -148,7 +154,7 @@ public final class RawWebSocket implements AutoCloseable {
   }
 
   /** One final frame with this opcode and payload, masked as a client must (RFC 6455 §5.3). */
-  public synchronized void send(int opcode, byte[] payload) throws IOException {
+  public void send(int opcode, byte[] payload) throws IOException {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
     frame.write(0x80 | opcode);
     if (payload.length < 126) {
@@ -171,8 +177,10 @@ public final class RawWebSocket implements AutoCloseable {
       masked[i] = (byte) (payload[i] ^ mask[i & 3]);
     }
     frame.write(masked, 0, masked.length);
-    out.write(frame.toByteArray());
-    out.flush();
+    synchronized (writeLock) {
+      out.write(frame.toByteArray());
+      out.flush();
+    }
   }
 
   /** The next data frame that passes {@code test}, skipping others; null when none came in time. */
@@ -201,6 +209,11 @@ public final class RawWebSocket implements AutoCloseable {
       TimeUnit.NANOSECONDS.timedWait(this, left);
     }
     return true;
+  }
+
+  /** How many data frames arrived since the connection opened. */
+  public synchronized int receivedCount() {
+    return received;
   }
 
   /** Every data frame received and not yet taken by {@link #await}. */
