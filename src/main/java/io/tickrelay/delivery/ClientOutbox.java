@@ -119,6 +119,12 @@ public final class ClientOutbox {
   private long sendStartedNanos;
   private Thread inSend;
   private CloseReason closeWhenDrained;
+  /**
+   * A close asked for while a send was in flight, carried out when it returns (or after the grace):
+   * Open Liberty writes the close frame beside a write still in flight after waiting 5.5 s for it,
+   * and the two writes on one connection then hang for good, the close frame never sent.
+   */
+  private CloseReason closeAfterSend;
   private boolean closed;
   private long conflated;
   // sends go through the writer's blocking writes until one blocked (then asynchronous for good)
@@ -278,18 +284,33 @@ public final class ClientOutbox {
   }
 
   private void forceClose(CloseReason reason) {
+    boolean stuckSend;
     synchronized (this) {
-      if (closed) {
+      if (closed && closeAfterSend == null) {
         return;
       }
+      stuckSend = closeAfterSend != null;
+      closeAfterSend = null;
+      forcedClose = null;
     }
     LOG.fine(() -> "client " + sink.id() + ": did not read its last frames within "
         + limits.closeGrace() + "; closing it");
-    abort(reason);
+    if (stuckSend) {
+      sink.close(reason); // the send abort() waited for is one the peer does not read
+    } else {
+      close(reason, false);
+    }
   }
 
-  /** Closes at once, dropping what is queued. */
+  /**
+   * Closes at once, dropping what is queued; with a send in flight, when it returns (at the latest
+   * after the grace, with a scheduler).
+   */
   public void abort(CloseReason reason) {
+    close(reason, true);
+  }
+
+  private void close(CloseReason reason, boolean afterSend) {
     synchronized (this) {
       if (closed) {
         return;
@@ -300,8 +321,28 @@ public final class ClientOutbox {
         clear();
       }
       cancelForcedClose();
+      if (sending && afterSend) {
+        // the send in flight returns (the peer read it, or the connection failed) and closes then;
+        // a peer that never reads is closed after the grace all the same
+        closeAfterSend = reason;
+        forceCloseLater(reason);
+        return;
+      }
     }
     sink.close(reason);
+  }
+
+  /**
+   * Under the lock, when a send returned: the close {@link #abort} left for it, or null. Its forced
+   * close is cancelled, since the close happens now.
+   */
+  private CloseReason takeCloseAfterSendLocked() {
+    CloseReason reason = closeAfterSend;
+    if (reason != null) {
+      closeAfterSend = null;
+      cancelForcedClose();
+    }
+    return reason;
   }
 
   public synchronized int pending() {
@@ -446,13 +487,19 @@ public final class ClientOutbox {
     }
     boolean more;
     boolean demoted;
+    CloseReason closeNow;
     synchronized (this) {
       sending = false;
+      closeNow = takeCloseAfterSendLocked();
       demoted = !direct || writer.disabled();
       more = failure == null && !demoted && !closed && (live > 0 || closeWhenDrained != null);
       if (!more) {
         scheduled = false;
       }
+    }
+    if (closeNow != null) {
+      sink.close(closeNow);
+      return false;
     }
     if (failure != null) {
       Exception cause = failure;
@@ -551,9 +598,15 @@ public final class ClientOutbox {
 
   private void sent(Throwable failure) {
     boolean inline;
+    CloseReason closeNow;
     synchronized (this) {
       sending = false;
       inline = inSend == Thread.currentThread();
+      closeNow = takeCloseAfterSendLocked();
+    }
+    if (closeNow != null) {
+      sink.close(closeNow);
+      return;
     }
     if (failure != null) {
       LOG.fine(() -> "client " + sink.id() + ": send failed: " + failure);

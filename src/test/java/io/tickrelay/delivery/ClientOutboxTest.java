@@ -228,4 +228,39 @@ class ClientOutboxTest {
       scheduler.shutdownNow();
     }
   }
+
+  @Test
+  void anAbortWithASendInFlightClosesWhenTheSendReturns() {
+    ClientOutbox outbox = outbox(100);
+    outbox.data(List.of(trade("t0"))); // in flight
+    outbox.data(List.of(trade("t1")));
+    outbox.abort(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "flood"));
+    assertNull(sink.closed,
+        "no close beside a send in flight: Liberty would write the close frame beside it");
+    assertTrue(outbox.closing());
+    assertEquals(0, outbox.pending(), "what waited is dropped at once");
+    sink.complete();
+    assertEquals(CloseReason.CloseCodes.VIOLATED_POLICY, sink.closed.getCloseCode());
+    assertEquals(List.of("[t0]"), sink.frames, "nothing sent after the abort");
+  }
+
+  @Test
+  void anAbortBehindASendThatNeverReturnsClosesAfterTheGrace() throws Exception {
+    java.util.concurrent.ScheduledExecutorService scheduler =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try {
+      ClientOutbox outbox = budgeted(1 << 20, scheduler);
+      outbox.control(bytes(10)); // in flight for good: the peer does not read
+      outbox.abort(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "flood"));
+      assertNull(sink.closed, "waits for the send in flight first");
+      io.tickrelay.testing.Await.until("the close after the grace", Duration.ofSeconds(5),
+          () -> sink.closed != null);
+      assertEquals(CloseReason.CloseCodes.VIOLATED_POLICY, sink.closed.getCloseCode());
+      sink.closed = null;
+      sink.complete(); // the send returns late: the client is closed already
+      assertNull(sink.closed, "closed once");
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
 }

@@ -230,4 +230,20 @@ class DirectWriterTest {
     Await.until("closed", WAIT, () -> sink.closed != null);
     assertEquals(List.of("[t1]", "bye"), sink.written);
   }
+
+  @Test
+  void anAbortDuringABlockingWriteClosesWhenTheWriteReturns() {
+    DirectWriter w = writer(4);
+    Sink sink = new Sink("slow-for-a-moment");
+    sink.held = new CountDownLatch(1);
+    ClientOutbox a = outbox(sink, w);
+    a.data(trade("t1"));
+    Await.until("the write to start", WAIT, () -> !sink.writerThreads.isEmpty());
+    a.abort(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "flood"));
+    assertEquals(null, sink.closed, "no close while the blocking write is in flight");
+    sink.held.countDown(); // the peer reads again
+    Await.until("the close after the write", WAIT, () -> sink.closed != null);
+    assertEquals(CloseReason.CloseCodes.VIOLATED_POLICY, sink.closed.getCloseCode());
+    assertEquals(List.of("[t1]"), sink.written);
+  }
 }
