@@ -12,8 +12,9 @@ import java.util.logging.Logger;
  * The one admission policy of every client-facing hub: who gets a socket (the global cap, and a
  * cap on unauthenticated sockets per remote address), how long a socket may stay unauthenticated
  * (a deadline that only a successful authentication cancels, however earlier attempts failed),
- * which authentication attempts are refused unheard (too many failures from the key or the
- * address lately), and how many connections a credential holds across all hubs. Everything is
+ * which authentication attempts are refused unheard (too many failures of the key from that
+ * address, or from the address, lately), and how many connections a credential holds across all
+ * hubs. Everything is
  * decided under one lock, so a socket's release and its authentication never interleave: a slot
  * released first is never counted for a credential afterwards.
  */
@@ -26,10 +27,16 @@ public final class Admission {
   /**
    * @param maxConnections client sockets held at once by every hub together, authenticated or not
    * @param authTimeout how long a socket may stay without a successful authentication
-   * @param authFailuresPerKey failed authentications of one key within the window before further
-   *     attempts with it are refused without checking the secret
-   * @param authFailuresPerAddress the same per remote address; 0: no throttle per address (every
-   *     client behind one proxy shares its address)
+   * @param authFailuresPerKey failed authentications of one key from one remote address within
+   *     the window before further attempts with that key from there are refused without checking
+   *     the secret. Per address, not per key alone: key ids are not secret, and a key throttled
+   *     everywhere would let anyone lock its owner out by sending wrong secrets
+   * @param authFailuresPerAddress failed authentications of any key from one remote address; 0:
+   *     no throttle per address (every client behind one proxy shares its address)
+   * @param authFailuresPerKeyTotal failed authentications of one key from every address together
+   *     before the key is refused unheard from each address that failed with it in the window;
+   *     an address that did not (its owner's) is still heard. It bounds guessing one key from many
+   *     addresses; 0: no such limit
    * @param authFailureWindow the window those failures are counted in
    * @param unauthenticatedPerAddress sockets one remote address may hold before authenticating;
    *     0: no such cap
@@ -41,6 +48,7 @@ public final class Admission {
       Duration authTimeout,
       int authFailuresPerKey,
       int authFailuresPerAddress,
+      int authFailuresPerKeyTotal,
       Duration authFailureWindow,
       int unauthenticatedPerAddress,
       Duration closeGrace) {
@@ -48,7 +56,7 @@ public final class Admission {
     /** The given cap, timeout and grace with the default throttles. */
     public static Limits of(int maxConnections, Duration authTimeout, Duration closeGrace) {
       return new Limits(
-          maxConnections, authTimeout, 10, 100, Duration.ofMinutes(1), 100, closeGrace);
+          maxConnections, authTimeout, 10, 100, 100, Duration.ofMinutes(1), 100, closeGrace);
     }
   }
 
@@ -67,17 +75,21 @@ public final class Admission {
   private final Refusals refusals = new Refusals();
   private final Map<String, Integer> byCredential = new HashMap<>();
   private final Map<String, Integer> unauthenticatedByAddress = new HashMap<>();
-  private final FailureWindows keyFailures;
+  private final FailureWindows keyAtAddressFailures;
   private final FailureWindows addressFailures;
+  private final FailureWindows keyFailures;
   private int open;
 
   public Admission(Limits limits, ScheduledExecutorService scheduler, LongSupplier nanoTime) {
     this.limits = limits;
     this.scheduler = scheduler;
     this.nanoTime = nanoTime;
-    this.keyFailures = new FailureWindows(limits.authFailuresPerKey(), limits.authFailureWindow());
+    this.keyAtAddressFailures =
+        new FailureWindows(limits.authFailuresPerKey(), limits.authFailureWindow());
     this.addressFailures =
         new FailureWindows(limits.authFailuresPerAddress(), limits.authFailureWindow());
+    this.keyFailures =
+        new FailureWindows(limits.authFailuresPerKeyTotal(), limits.authFailureWindow());
   }
 
   public Limits limits() {
@@ -134,15 +146,22 @@ public final class Admission {
 
   /**
    * Whether an authentication attempt with {@code key} on this slot is refused unheard: the key
-   * or the slot's address failed too often within the window. Counts the refusal.
+   * failed too often from the slot's address, the address failed too often, or the key failed too
+   * often everywhere and at least once from here, within the window. Counts the refusal.
    */
   public boolean throttled(Slot slot, String key) {
+    return throttled(slot.address(), key);
+  }
+
+  /** The same for a request that holds no slot (the publish API), from {@code address}. */
+  public boolean throttled(String address, String key) {
     long now = nanoTime.getAsLong();
+    String keyAtAddress = keyAtAddress(key, address);
     boolean throttled;
     synchronized (this) {
-      throttled = keyFailures.exceeded(key, now)
-          || (slot.address() != null && limits.authFailuresPerAddress() > 0
-              && addressFailures.exceeded(slot.address(), now));
+      throttled = keyAtAddressFailures.exceeded(keyAtAddress, now)
+          || (address != null && addressFailures.exceeded(address, now))
+          || (keyFailures.exceeded(key, now) && keyAtAddressFailures.failed(keyAtAddress, now));
     }
     if (throttled) {
       refusals.count(Refusal.AUTH_THROTTLED);
@@ -155,13 +174,24 @@ public final class Admission {
    * the refusal with its answer.
    */
   public void authFailed(Slot slot, String key) {
+    authFailed(slot.address(), key);
+  }
+
+  /** The same for a request that holds no slot (the publish API), from {@code address}. */
+  public void authFailed(String address, String key) {
     long now = nanoTime.getAsLong();
     synchronized (this) {
+      keyAtAddressFailures.record(keyAtAddress(key, address), now);
       keyFailures.record(key, now);
-      if (slot.address() != null) {
-        addressFailures.record(slot.address(), now);
+      if (address != null) {
+        addressFailures.record(address, now);
       }
     }
+  }
+
+  /** One name for a key tried from an address; an unknown address is one address of its own. */
+  private static String keyAtAddress(String key, String address) {
+    return (address == null ? "" : address) + '\n' + key; // no address contains a line break
   }
 
   /**
@@ -249,8 +279,17 @@ public final class Admission {
     }
 
     boolean exceeded(String name, long now) {
+      return max > 0 && failures(name, now) >= max;
+    }
+
+    /** Whether {@code name} failed at all within its window, whatever the limit. */
+    boolean failed(String name, long now) {
+      return failures(name, now) > 0;
+    }
+
+    private long failures(String name, long now) {
       long[] window = windows.get(name);
-      return max > 0 && window != null && now - window[0] < windowNanos && window[1] >= max;
+      return window != null && now - window[0] < windowNanos ? window[1] : 0;
     }
 
     void record(String name, long now) {

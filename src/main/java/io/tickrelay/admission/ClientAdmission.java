@@ -29,6 +29,7 @@ public class ClientAdmission {
             config.clientAuthTimeout(),
             config.clientAuthFailuresPerKey(),
             config.clientAuthFailuresPerAddress(),
+            config.clientAuthFailuresPerKeyTotal(),
             config.clientAuthFailureWindow(),
             config.clientUnauthenticatedPerAddress(),
             config.clientSlowCloseGrace()),

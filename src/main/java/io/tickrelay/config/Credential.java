@@ -1,14 +1,12 @@
 package io.tickrelay.config;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Set;
 
 /**
  * One key/secret pair and its grants (README "Credentials and grants"). The secret is kept only as
- * its SHA-256 digest and compared in constant time; it never appears in {@link #toString()}.
+ * a keyed digest ({@link SecretDigests}) and compared in constant time; it never appears in
+ * {@link #toString()}.
  */
 public final class Credential {
 
@@ -20,17 +18,18 @@ public final class Credential {
   public static final String ALL_FEEDS = "*";
 
   private final String key;
-  private final byte[] secretSha256;
+  private final byte[] heldSecret;
   private final Set<String> feeds;
 
+  /** A credential whose secret is given as its SHA-256 digest ({@code sha256:HEX}). */
   Credential(String key, byte[] secretSha256, Set<String> feeds) {
     this.key = key;
-    this.secretSha256 = secretSha256.clone();
+    this.heldSecret = SecretDigests.ofSha256(secretSha256);
     this.feeds = Set.copyOf(feeds);
   }
 
   public static Credential withPlainSecret(String key, String secret, Set<String> feeds) {
-    return new Credential(key, sha256(secret), feeds);
+    return new Credential(key, SecretDigests.sha256(secret), feeds);
   }
 
   public String key() {
@@ -38,7 +37,7 @@ public final class Credential {
   }
 
   public boolean secretMatches(String secret) {
-    return MessageDigest.isEqual(secretSha256, sha256(secret));
+    return SecretDigests.matches(heldSecret, secret);
   }
 
   /** The grant is named, or {@code *} stands for it: market data, or a publisher's channel. */
@@ -53,14 +52,6 @@ public final class Credential {
 
   public Set<String> feeds() {
     return feeds;
-  }
-
-  static byte[] sha256(String secret) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
   }
 
   static byte[] hex(String hex) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Parses credential lists of the form {@code key:secret:feed+feed,...}; a secret may be given as
@@ -14,7 +15,18 @@ import java.util.Set;
  */
 public final class Credentials {
 
+  /**
+   * Checked in place of a key that does not exist, so that an unknown key costs the same hashing
+   * and comparison as a known one with a wrong secret: the answer's timing does not tell which key
+   * ids exist (reliability review L9). Its secret is random and never matches in practice; the
+   * answer is "no" whatever it says.
+   */
+  private static final Credential UNKNOWN = Credential.withPlainSecret(
+      "", java.util.UUID.randomUUID().toString(), Set.of(Credential.ALL_FEEDS));
+
   private final Map<String, Credential> byKey;
+  /** Secret comparisons made, known keys or not (a test seam for the unknown-key path). */
+  final LongAdder comparisons = new LongAdder();
 
   private Credentials(Map<String, Credential> byKey) {
     this.byKey = byKey;
@@ -63,12 +75,16 @@ public final class Credentials {
     }
   }
 
-  /** The credential for {@code key} if {@code secret} is its secret. */
+  /**
+   * The credential for {@code key} if {@code secret} is its secret. An unknown key's secret is
+   * hashed and compared all the same, against {@link #UNKNOWN}.
+   */
   public Optional<Credential> authenticate(String key, String secret) {
     Credential credential = byKey.get(key);
-    return credential != null && credential.secretMatches(secret)
-        ? Optional.of(credential)
-        : Optional.empty();
+    boolean known = credential != null;
+    boolean matches = (known ? credential : UNKNOWN).secretMatches(secret);
+    comparisons.increment();
+    return known && matches ? Optional.of(credential) : Optional.empty();
   }
 
   /** Every grant some credential lists (no keys, no secrets), to check against a grammar. */

@@ -212,6 +212,10 @@ public class GatewayConfig {
   int clientAuthFailuresPerAddress;
 
   @Inject
+  @ConfigProperty(name = "tickrelay.client.auth-failures-per-key-total", defaultValue = "100")
+  int clientAuthFailuresPerKeyTotal;
+
+  @Inject
   @ConfigProperty(name = "tickrelay.client.auth-failure-window", defaultValue = "PT1M")
   Duration clientAuthFailureWindow;
 
@@ -621,7 +625,10 @@ public class GatewayConfig {
     return clientMaxPendingBytes;
   }
 
-  /** Failed authentications of one key per window before its attempts are refused unheard. */
+  /**
+   * Failed authentications of one key from one address per window before its attempts from there
+   * are refused unheard.
+   */
   public int clientAuthFailuresPerKey() {
     return clientAuthFailuresPerKey;
   }
@@ -629,6 +636,14 @@ public class GatewayConfig {
   /** Failed authentications from one remote address per window before it is refused unheard. */
   public int clientAuthFailuresPerAddress() {
     return clientAuthFailuresPerAddress;
+  }
+
+  /**
+   * Failed authentications of one key from every address together per window before the key is
+   * refused unheard from the addresses that failed with it (never from one that did not).
+   */
+  public int clientAuthFailuresPerKeyTotal() {
+    return clientAuthFailuresPerKeyTotal;
   }
 
   public Duration clientAuthFailureWindow() {

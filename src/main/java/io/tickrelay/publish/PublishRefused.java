@@ -28,6 +28,14 @@ final class PublishRefused extends Exception {
     return new PublishRefused(429, "publish rate exceeded", retryAfter, null);
   }
 
+  /**
+   * Too many failed authentications of the key from this address, or from the address, lately:
+   * refused without checking the secret; the window is the longest wait there can be.
+   */
+  static PublishRefused authThrottled(Duration window) {
+    return new PublishRefused(429, "too many failed authentications", window, null);
+  }
+
   /** The same refusal, for an authenticated publisher (for the log). */
   PublishRefused by(String publisherKey) {
     return new PublishRefused(status, getMessage(), retryAfter, publisherKey);
@@ -37,7 +45,7 @@ final class PublishRefused extends Exception {
     return status;
   }
 
-  /** For 429: when the same request would be admitted. */
+  /** For 429: when the same request would be admitted (at the latest, for a throttled auth). */
   Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
   }

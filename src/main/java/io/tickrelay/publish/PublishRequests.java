@@ -40,11 +40,14 @@ final class PublishRequests {
     this.stream = stream;
   }
 
-  /** Checks what was sent and publishes it; {@code contentLength} is -1 when not declared. */
+  /**
+   * Checks what was sent from {@code address} (null when unknown) and publishes it;
+   * {@code contentLength} is -1 when not declared.
+   */
   Accepted publish(
-      String channel, Function<String, String> header, MediaType type, long contentLength,
-      InputStream body) throws PublishRefused {
-    Credential publisher = publishers.authenticate(PublisherAuth.from(header));
+      String channel, String address, Function<String, String> header, MediaType type,
+      long contentLength, InputStream body) throws PublishRefused {
+    Credential publisher = publishers.authenticate(PublisherAuth.from(header), address);
     try {
       Payloads.checkChannel(channel);
       Publishers.checkAllowed(publisher, channel);

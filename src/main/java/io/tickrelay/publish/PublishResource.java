@@ -1,5 +1,6 @@
 package io.tickrelay.publish;
 
+import io.tickrelay.admission.ClientAdmission;
 import io.tickrelay.config.GatewayConfig;
 import io.tickrelay.marketdata.MarketDataReceived;
 import jakarta.annotation.PostConstruct;
@@ -7,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.json.spi.JsonProvider;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -32,13 +34,15 @@ public class PublishResource {
 
   @Inject GatewayConfig config;
   @Inject Event<MarketDataReceived> received;
+  @Inject ClientAdmission admission;
 
   private PublishRequests requests;
 
   @PostConstruct
   void load() {
     requests = new PublishRequests(
-        new Publishers(config.publisherCredentials(), config.publishPerSecond(), System::nanoTime),
+        new Publishers(config.publisherCredentials(), config.publishPerSecond(), System::nanoTime,
+            admission.admission()),
         config.publishMaxBytes(),
         Clock.systemUTC(),
         received::fire);
@@ -47,10 +51,11 @@ public class PublishResource {
   @POST
   @Path("{channel}")
   public Response publish(
-      @PathParam("channel") String channel, @Context HttpHeaders headers, InputStream body) {
+      @PathParam("channel") String channel, @Context HttpHeaders headers,
+      @Context HttpServletRequest request, InputStream body) {
     try {
       PublishRequests.Accepted accepted = requests.publish(
-          channel, headers::getHeaderString, headers.getMediaType(), headers.getLength(), body);
+          channel, request.getRemoteAddr(), headers::getHeaderString, headers.getMediaType(), headers.getLength(), body);
       LOG.fine(() -> "publisher " + accepted.publisher() + " published " + accepted.events()
           + " on " + accepted.channel());
       return Response.accepted(accepted(accepted.channel(), accepted.events()))

@@ -1,5 +1,7 @@
 package io.tickrelay.publish;
 
+import io.tickrelay.admission.Admission;
+import io.tickrelay.admission.Refusal;
 import io.tickrelay.config.Credential;
 import io.tickrelay.config.Credentials;
 import java.time.Duration;
@@ -9,30 +11,47 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.LongSupplier;
 
 /**
- * Who may publish where and how fast: the configured publisher credentials and one rate per
- * authenticated publisher (created on its first request, so strangers create none).
+ * Who may publish where and how fast: the configured publisher credentials, checked behind the
+ * gateway's one failed-authentication throttle (the {@link Admission} the WebSocket hubs share),
+ * and one rate per authenticated publisher (created on its first request, so strangers create
+ * none).
  */
 final class Publishers {
 
   private final Credentials credentials;
   private final double perSecond;
   private final LongSupplier nanoTime;
+  private final Admission admission;
   private final ConcurrentMap<String, PublishRate> rates = new ConcurrentHashMap<>();
 
-  Publishers(Credentials credentials, double perSecond, LongSupplier nanoTime) {
+  Publishers(Credentials credentials, double perSecond, LongSupplier nanoTime, Admission admission) {
     new PublishRate(perSecond, 0); // fail at start-up, not on the first request
     this.credentials = credentials;
     this.perSecond = perSecond;
     this.nanoTime = nanoTime;
+    this.admission = admission;
   }
 
-  Credential authenticate(Optional<PublisherAuth> auth) throws PublishRefused {
+  /**
+   * The publisher whose key and secret came from {@code address} (null when unknown); a key that
+   * failed too often from there, or an address that did, is refused unheard with 429, as the
+   * WebSocket paths refuse it (docs/PROTOCOL.md "Limits").
+   */
+  Credential authenticate(Optional<PublisherAuth> auth, String address) throws PublishRefused {
     if (auth.isEmpty()) {
       throw new PublishRefused(401, "publisher credentials required");
     }
-    return credentials
-        .authenticate(auth.get().key(), auth.get().secret())
-        .orElseThrow(() -> new PublishRefused(401, "unknown publisher key or wrong secret"));
+    String key = auth.get().key();
+    if (admission.throttled(address, key)) {
+      throw PublishRefused.authThrottled(admission.limits().authFailureWindow());
+    }
+    Optional<Credential> publisher = credentials.authenticate(key, auth.get().secret());
+    if (publisher.isEmpty()) {
+      admission.authFailed(address, key);
+      admission.refusals().count(Refusal.AUTH_FAILED);
+      throw new PublishRefused(401, "unknown publisher key or wrong secret");
+    }
+    return publisher.get();
   }
 
   static void checkAllowed(Credential publisher, String channel) throws PublishRefused {

@@ -29,7 +29,12 @@ class AdmissionTest {
   }
 
   private Admission admission(int max, Duration authTimeout, int perKey, int perAddress, int unauthenticated) {
-    return new Admission(new Admission.Limits(max, authTimeout, perKey, perAddress,
+    return admission(max, authTimeout, perKey, perAddress, 100, unauthenticated);
+  }
+
+  private Admission admission(int max, Duration authTimeout, int perKey, int perAddress,
+      int perKeyTotal, int unauthenticated) {
+    return new Admission(new Admission.Limits(max, authTimeout, perKey, perAddress, perKeyTotal,
         Duration.ofMinutes(1), unauthenticated, Duration.ofSeconds(1)), scheduler, nanos::get);
   }
 
@@ -90,9 +95,9 @@ class AdmissionTest {
       assertFalse(admission.throttled(here, "guessed"));
       admission.authFailed(here, "guessed");
     }
-    assertTrue(admission.throttled(here, "guessed"), "the key after 3 failures");
+    assertTrue(admission.throttled(here, "guessed"), "the key from here after 3 failures");
     Slot elsewhere = admission.connect("10.0.0.9", () -> {});
-    assertTrue(admission.throttled(elsewhere, "guessed"), "the key from any address");
+    assertFalse(admission.throttled(elsewhere, "guessed"), "the key from its owner's address");
     assertFalse(admission.throttled(here, "other"), "another key from here, below the address limit");
     admission.authFailed(here, "other");
     admission.authFailed(here, "third");
@@ -100,7 +105,46 @@ class AdmissionTest {
     assertFalse(admission.throttled(elsewhere, "fourth"), "not another address");
     nanos.addAndGet(Duration.ofMinutes(1).toNanos());
     assertFalse(admission.throttled(here, "guessed"), "the window passed");
-    assertEquals(3, admission.refusals().get(Refusal.AUTH_THROTTLED));
+    assertEquals(2, admission.refusals().get(Refusal.AUTH_THROTTLED));
+  }
+
+  /**
+   * Guessing one key from many addresses: past the key's total, every address that failed with
+   * the key is refused unheard, each after its first failure, while an address that never failed
+   * with it (the owner's) is still heard.
+   */
+  @Test
+  void aKeyFailingEverywhereIsRefusedToTheGuessersButNotToItsOwner() {
+    Admission admission = admission(100, Duration.ofHours(1), 3, 50, 5, 100);
+    for (int i = 0; i < 5; i++) {
+      Slot guesser = admission.connect("10.0.1." + i, () -> {});
+      assertFalse(admission.throttled(guesser, "owned"));
+      admission.authFailed(guesser, "owned");
+    }
+    assertTrue(admission.throttled(admission.connect("10.0.1.0", () -> {}), "owned"),
+        "a guesser, past the key's total");
+    Slot fresh = admission.connect("10.0.2.1", () -> {});
+    assertFalse(admission.throttled(fresh, "owned"), "an address with no failure is heard once");
+    admission.authFailed(fresh, "owned");
+    assertTrue(admission.throttled(fresh, "owned"), "and then refused");
+    assertFalse(admission.throttled(admission.connect("10.0.0.1", () -> {}), "owned"),
+        "the owner's address");
+    assertFalse(admission.throttled(admission.connect("10.0.1.0", () -> {}), "another"),
+        "another key from a guesser's address");
+    nanos.addAndGet(Duration.ofMinutes(1).toNanos());
+    assertFalse(admission.throttled(fresh, "owned"), "the window passed");
+  }
+
+  @Test
+  void requestsWithoutASlotAreThrottledByTheSameCounts() {
+    Admission admission = admission(100, Duration.ofHours(1), 2, 50, 100, 100);
+    Slot socket = admission.connect("10.0.0.1", () -> {});
+    admission.authFailed(socket, "shared");
+    admission.authFailed("10.0.0.1", "shared"); // a publish request from the same address
+    assertTrue(admission.throttled("10.0.0.1", "shared"));
+    assertTrue(admission.throttled(socket, "shared"));
+    assertFalse(admission.throttled("10.0.0.2", "shared"));
+    assertEquals(2, admission.refusals().get(Refusal.AUTH_THROTTLED));
   }
 
   @Test

@@ -127,4 +127,33 @@ class CredentialsTest {
     assertTrue(credential.toString().contains("PKALPHA"), credential.toString());
     assertTrue(credential.secretMatches(SECRET));
   }
+
+  /**
+   * An unknown key is answered after the same work as a known key with a wrong secret: its secret
+   * is hashed and compared too (reliability review L9), and still refused.
+   */
+  @Test
+  void anUnknownKeyIsComparedAsAKnownOneIs() {
+    Credentials credentials = Credentials.parse("PKALPHA:" + SECRET + ":iex");
+    assertTrue(credentials.authenticate("PKALPHA", "wrong").isEmpty());
+    assertEquals(1, credentials.comparisons.sum());
+    assertTrue(credentials.authenticate("PKNOBODY", "wrong").isEmpty());
+    assertTrue(credentials.authenticate("", "").isEmpty());
+    assertEquals(3, credentials.comparisons.sum(), "the unknown keys were compared as well");
+    assertEquals("PKALPHA", credentials.authenticate("PKALPHA", SECRET).orElseThrow().key());
+  }
+
+  /** Secrets are held keyed per process, not as the bare SHA-256 a configuration may show. */
+  @Test
+  void secretsAreHeldAsAKeyedDigestThatStillMatchesBothForms() throws Exception {
+    byte[] sha256 = HexFormat.of().parseHex(sha256Hex(SECRET));
+    byte[] held = SecretDigests.ofSha256(sha256);
+    assertFalse(MessageDigest.isEqual(sha256, held));
+    assertTrue(SecretDigests.matches(held, SECRET));
+    assertFalse(SecretDigests.matches(held, SECRET + " "));
+    Credentials credentials =
+        Credentials.parse("plain:" + SECRET + ":iex,hashed:sha256:" + sha256Hex(SECRET) + ":iex");
+    assertTrue(credentials.authenticate("plain", SECRET).isPresent());
+    assertTrue(credentials.authenticate("hashed", SECRET).isPresent());
+  }
 }

@@ -1,14 +1,17 @@
 package io.tickrelay.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickrelay.testing.Await;
+import io.tickrelay.testing.RawWebSocket;
 import io.tickrelay.testing.WsProbe;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.websocket.CloseReason;
 import java.io.StringReader;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -158,6 +161,39 @@ class AdmissionIT {
     try (WsProbe right = WsProbe.connect(URI.create("ws://localhost:" + PORT + "/x/v1/channels"),
         Map.of("APCA-API-KEY-ID", KEY, "APCA-API-SECRET-KEY", SECRET))) {
       right.awaitText("authenticated", WAIT);
+    }
+  }
+
+  /**
+   * Key ids are not secret (docs/PROTOCOL.md "Limits"): a stranger who sends wrong secrets for
+   * it-client's key is throttled himself, but it-client from its own address still gets in with
+   * its secret. The stranger is 127.0.0.2, honestly: the socket is bound to it, and on Linux every
+   * 127.0.0.0/8 address belongs to the loopback interface.
+   */
+  @Test
+  void aStrangersWrongSecretsDoNotLockTheKeyOutForItsOwner() throws Exception {
+    InetAddress stranger = InetAddress.getByName("127.0.0.2");
+    InetAddress owner = InetAddress.getByName("127.0.0.1");
+    URI stocks = URI.create("ws://127.0.0.1:" + PORT + "/v2/iex");
+    Map<String, String> wrong =
+        Map.of("APCA-API-KEY-ID", "it-client", "APCA-API-SECRET-KEY", "not-the-secret");
+    for (int i = 0; i < 10; i++) {
+      try (RawWebSocket guess = RawWebSocket.open(stocks, wrong, WAIT, stranger)) {
+        assertNotNull(guess.await(f -> f.text().contains("\"code\":402"), WAIT), "guess " + i);
+      }
+    }
+    try (RawWebSocket guess = RawWebSocket.open(stocks, wrong, WAIT, stranger)) {
+      RawWebSocket.Frame answer = guess.await(f -> f.text().contains("error"), WAIT);
+      assertNotNull(answer);
+      assertTrue(answer.text().contains("{\"T\":\"error\",\"code\":429,"), answer.text());
+    }
+    try (RawWebSocket right = RawWebSocket.open(stocks,
+        Map.of("APCA-API-KEY-ID", "it-client", "APCA-API-SECRET-KEY", "it-client-secret"), WAIT, owner)) {
+      RawWebSocket.Frame answer = right.await(
+          f -> f.text().contains("authenticated") || f.text().contains("error"), WAIT);
+      assertNotNull(answer);
+      assertTrue(answer.text().contains("{\"T\":\"success\",\"msg\":\"authenticated\"}"),
+          answer.text());
     }
   }
 

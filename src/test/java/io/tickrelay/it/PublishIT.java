@@ -153,6 +153,37 @@ class PublishIT {
     assertEquals(202, publish("executions", "{\"unaffected\":true}").statusCode());
   }
 
+  /**
+   * Guessing publisher secrets is throttled as guessing client secrets is (docs/PROTOCOL.md
+   * "Limits"): after ten failures of one key from one address within the window (the IT gateway's
+   * is PT5S) the key is refused unheard from there with 429, counted as {@code authThrottled}; the
+   * address itself is not locked out below its own limit. The key is one of its own, so that no
+   * other test's publisher is throttled.
+   */
+  @Test
+  void guessingAPublisherSecretIsThrottled() throws Exception {
+    long before = refusals("authThrottled");
+    String guess = basic("publish-guesser", "Guess-0000");
+    for (int i = 0; i < 10; i++) {
+      assertStatus(401, post("signals", JSON, "{\"a\":1}", "Authorization", guess), "message");
+    }
+    HttpResponse<String> throttled = post("signals", JSON, "{\"a\":1}", "Authorization", guess);
+    assertStatus(429, throttled, "too many failed authentications");
+    assertTrue(throttled.headers().firstValue("Retry-After").isPresent(), "Retry-After");
+    assertEquals(before + 1, refusals("authThrottled"));
+    assertEquals(202, publish("executions", "{\"publisher\":\"unaffected\"}").statusCode());
+  }
+
+  private long refusals(String kind) throws Exception {
+    String body = http.send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + PORT + "/api/v1/ws/status"))
+                .timeout(WAIT).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+    return jakarta.json.Json.createReader(new java.io.StringReader(body)).readObject()
+        .getJsonObject("clients").getJsonObject("refusals").getJsonNumber(kind).longValue();
+  }
+
   private static URI channels() {
     return URI.create("ws://localhost:" + PORT + "/x/v1/channels");
   }

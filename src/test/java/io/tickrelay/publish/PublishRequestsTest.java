@@ -33,7 +33,8 @@ class PublishRequestsTest {
 
   private final List<MarketDataReceived> stream = new ArrayList<>();
   private final PublishRequests requests = new PublishRequests(
-      new Publishers(Credentials.parse("strat:s3cret:signals,ops:o:*"), 5, () -> 0L),
+      new Publishers(Credentials.parse("strat:s3cret:signals,ops:o:*"), 5, () -> 0L,
+          PublishersTest.admission(() -> 0L)),
       100,
       Clock.fixed(NOW, ZoneOffset.UTC),
       stream::add);
@@ -52,7 +53,7 @@ class PublishRequestsTest {
 
   private PublishRequests.Accepted publish(String channel, Function<String, String> auth,
       MediaType type, String body) throws PublishRefused {
-    return requests.publish(channel, auth, type, -1, body(body));
+    return requests.publish(channel, "10.0.0.1", auth, type, -1, body(body));
   }
 
   private int refusal(String channel, Function<String, String> auth, MediaType type, String body) {
@@ -117,7 +118,7 @@ class PublishRequestsTest {
       }
     };
     PublishRefused refused = assertThrows(PublishRefused.class,
-        () -> requests.publish("signals", STRAT, JSON, 101, unread));
+        () -> requests.publish("signals", "10.0.0.1", STRAT, JSON, 101, unread));
     assertEquals(413, refused.status());
     assertEquals("body larger than 100 bytes", refused.getMessage());
   }

@@ -87,9 +87,23 @@ public final class RawWebSocket implements AutoCloseable {
   /** Opens {@code uri} ({@code ws://} only) sending {@code headers} with the upgrade request. */
   public static RawWebSocket open(URI uri, Map<String, String> headers, Duration timeout)
       throws IOException {
+    return open(uri, headers, timeout, null);
+  }
+
+  /**
+   * The same from the local address {@code from} (null: the system's choice), so that a test can
+   * be another remote address for the server honestly: on Linux every 127.0.0.0/8 address is the
+   * loopback interface's, and a socket bound to 127.0.0.2 reaches a server on 127.0.0.1.
+   */
+  public static RawWebSocket open(
+      URI uri, Map<String, String> headers, Duration timeout, java.net.InetAddress from)
+      throws IOException {
     Socket socket = new Socket();
     try {
       socket.setTcpNoDelay(true);
+      if (from != null) {
+        socket.bind(new InetSocketAddress(from, 0));
+      }
       socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), (int) timeout.toMillis());
       socket.setSoTimeout((int) timeout.toMillis());
       byte[] nonce = new byte[16];
