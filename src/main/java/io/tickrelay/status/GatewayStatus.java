@@ -9,10 +9,14 @@ import java.util.List;
  * The body of {@code GET /api/v1/ws/status}.
  *
  * @param mode {@code simulator} when the embedded simulator is the upstream, else {@code alpaca}
+ * @param modeReason why that mode runs (config/GatewayMode): {@code TICKRELAY_MODE}, or the names
+ *     of the credential settings found (an empty-but-present variable shows as {@code (empty)}),
+ *     never their values
  */
 public record GatewayStatus(
     Instant generatedAt,
     String mode,
+    String modeReason,
     List<UpstreamView> upstreams,
     ConnectionLimits connectionLimits,
     ClientFigures clients) {

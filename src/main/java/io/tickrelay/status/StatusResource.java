@@ -35,6 +35,7 @@ public class StatusResource {
     return new GatewayStatus(
         now,
         config.simulatorMode() ? "simulator" : "alpaca",
+        config.mode().reason(),
         statuses.stream().map(s -> UpstreamView.of(s, now)).toList(),
         GatewayStatus.ConnectionLimits.of(statuses, clientFigures),
         clientFigures);

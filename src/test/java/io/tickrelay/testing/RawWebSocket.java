@@ -256,6 +256,11 @@ public final class RawWebSocket implements AutoCloseable {
     }
   }
 
+  /** Drops the TCP connection without a close frame, as a client that crashed or lost its network. */
+  public void abort() {
+    closeSocket();
+  }
+
   private void closeSocket() {
     try {
       socket.close();
