@@ -4,6 +4,7 @@ import io.tickrelay.admission.ClientAdmission;
 import io.tickrelay.admission.Refusal;
 import io.tickrelay.distribution.ClientFigures;
 import io.tickrelay.distribution.ClientSessions;
+import io.tickrelay.metrics.Metrics;
 import io.tickrelay.upstream.UpstreamConnections;
 import io.tickrelay.upstream.UpstreamState;
 import io.tickrelay.upstream.UpstreamStateChanged;
@@ -12,10 +13,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
-import io.tickrelay.metrics.Metrics;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -31,6 +33,8 @@ public class GatewayMetrics {
   @Inject UpstreamConnections upstreams;
   @Inject ClientSessions clients;
   @Inject ClientAdmission admission;
+
+  private final Set<String> registeredConnections = ConcurrentHashMap.newKeySet();
 
   void start(@Observes Startup startup) {
     client("tickrelay_clients_connected", "Open client connections", ClientFigures::connected);
@@ -68,8 +72,10 @@ public class GatewayMetrics {
     upstream(change.connection(), change.provider(), change.stream());
   }
 
-  /** Registering again is harmless: a series already there keeps its first registration. */
   private void upstream(String connection, String provider, String stream) {
+    if (!registeredConnections.add(connection)) {
+      return;
+    }
     String[] tag = {"connection", connection, "provider", provider, "stream", stream};
     gauge("tickrelay_upstream_connected", "1 while the upstream is authenticated and live",
         connection, s -> s.live() ? 1 : 0, tag);
