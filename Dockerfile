@@ -31,6 +31,8 @@ RUN configure.sh
 USER 1001
 ENV HTTP_PORT=9080
 EXPOSE 9080
-# liveness only: an upstream outage must not get the container restarted (readiness is /health/ready)
+# liveness only: an upstream outage must not get the container restarted (readiness is /health/ready);
+# over HTTPS when plain HTTP is off (HTTP_PORT=-1, README "TLS"), -k for a self-signed key on localhost
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
-  CMD curl -fsS http://localhost:${HTTP_PORT}/health/live || exit 1
+  CMD curl -fsS http://localhost:${HTTP_PORT}/health/live \
+   || curl -fsSk https://localhost:${HTTPS_PORT}/health/live || exit 1

@@ -15,11 +15,13 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * With {@code TICKRELAY_OPERATOR_CREDENTIAL} set, {@code GET /api/v1/ws/status} (plan tier,
- * upstream errors, client counts) answers only to that credential, by HTTP Basic or Alpaca's key
- * headers; health stays open for probes. Unset, status is open as before.
+ * With {@code TICKRELAY_OPERATOR_CREDENTIAL} set, {@code GET /api/v1/ws/status} and {@code GET
+ * /metrics} (plan tier, upstream errors, client counts) answer only to that credential, by HTTP
+ * Basic or Alpaca's key headers; health stays open for probes. Unset, both are open as before.
+ * {@code /metrics/*} covers what Payara Micro's own MicroProfile Metrics servlet serves there in
+ * this application's context ({@code metrics.MetricsServlet}).
  */
-@WebFilter(urlPatterns = {"/api/v1/ws/status", "/api/v1/ws/status/*"})
+@WebFilter(urlPatterns = {"/api/v1/ws/status", "/api/v1/ws/status/*", "/metrics", "/metrics/*"})
 public class OperatorFilter extends HttpFilter {
 
   @Inject GatewayConfig config;

@@ -25,8 +25,6 @@ import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.metrics.Metadata;
-import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
  * The pairs Binance lists, from {@code GET /api/v3/exchangeInfo} at start and every {@code
@@ -44,7 +42,7 @@ public class BinanceListing implements SymbolListing {
   private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
 
   @Inject GatewayConfig config;
-  @Inject MetricRegistry metrics;
+  @Inject io.tickrelay.metrics.Metrics metrics;
 
   @Resource(lookup = "java:comp/DefaultManagedScheduledExecutorService")
   ManagedScheduledExecutorService scheduler;
@@ -64,9 +62,8 @@ public class BinanceListing implements SymbolListing {
         .connectTimeout(Duration.ofSeconds(5))
         .followRedirects(HttpClient.Redirect.NEVER)
         .build();
-    metrics.gauge(Metadata.builder().withName("tickrelay_binance_listed_symbols")
-        .withDescription("Binance pairs clients may subscribe, from exchangeInfo; 0 until the first list")
-        .build(), this, listing -> (double) listing.size());
+    metrics.gauge("tickrelay_binance_listed_symbols",
+        "Binance pairs clients may subscribe, from exchangeInfo; 0 until the first list", this::size);
     scheduler.execute(this::refresh);
   }
 

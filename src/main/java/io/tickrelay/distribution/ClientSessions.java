@@ -28,9 +28,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.logging.Logger;
-import org.eclipse.microprofile.metrics.Metadata;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.Timer;
 
 /**
  * The CDI shell around {@link ClientHub}: builds it from configuration on the managed scheduler,
@@ -45,7 +42,7 @@ public class ClientSessions {
   @Inject GatewayConfig config;
   @Inject ClientAdmission admission;
   @Inject Event<DemandChanged> demand;
-  @Inject MetricRegistry metrics;
+  @Inject io.tickrelay.metrics.Metrics metrics;
   /** The providers' symbol lists (Binance's), checked at subscribe. */
   @Inject Instance<SymbolListing> listings;
   /** The backfill's hook when there is one; else closing markers follow at once. */
@@ -62,21 +59,19 @@ public class ClientSessions {
 
   @PostConstruct
   void init() {
-    Timer latency =
-        metrics.timer(
-            Metadata.builder()
-                .withName("tickrelay_delivery_latency")
-                .withDescription(
-                    "Upstream event timestamp to the moment its frame is handed to a client socket"
-                        + " (oldest message of each frame)")
-                .build());
+    io.tickrelay.metrics.Histogram latency =
+        metrics.histogram(
+            "tickrelay_delivery_latency_seconds",
+            "Upstream event timestamp to the moment its frame is handed to a client socket"
+                + " (oldest message of each frame)",
+            0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5);
     hub =
         new ClientHub(
             settings(config).withListing(listing()),
             scheduler,
             demand::fire,
             System::nanoTime,
-            nanos -> latency.update(Duration.ofNanos(nanos)),
+            latency::recordNanos,
             threads,
             admission.admission());
     for (String grant : config.clientCredentials().grants()) {

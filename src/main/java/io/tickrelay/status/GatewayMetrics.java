@@ -4,6 +4,7 @@ import io.tickrelay.admission.ClientAdmission;
 import io.tickrelay.admission.Refusal;
 import io.tickrelay.distribution.ClientFigures;
 import io.tickrelay.distribution.ClientSessions;
+import io.tickrelay.metrics.Metrics;
 import io.tickrelay.upstream.UpstreamConnections;
 import io.tickrelay.upstream.UpstreamState;
 import io.tickrelay.upstream.UpstreamStateChanged;
@@ -12,25 +13,23 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
 import jakarta.inject.Inject;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
-import org.eclipse.microprofile.metrics.Metadata;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.Tag;
 
 /**
  * The {@code tickrelay_} series at {@code /metrics}. They are gauges read from the same figures
- * status shows, at scrape time, so the hot path pays nothing for them; MicroProfile Metrics 5 has
- * no function counter, so monotonic counts are gauges whose description says "since start".
+ * status shows, at scrape time, so the hot path pays nothing for them; monotonic counts are
+ * gauges whose description says "since start" (they were MicroProfile Metrics gauges before the WAR
+ * served /metrics itself, and keep their names and types).
  */
 @ApplicationScoped
 public class GatewayMetrics {
 
-  @Inject MetricRegistry registry;
+  @Inject Metrics metrics;
   @Inject UpstreamConnections upstreams;
   @Inject ClientSessions clients;
   @Inject ClientAdmission admission;
@@ -60,12 +59,11 @@ public class GatewayMetrics {
     client("tickrelay_clients_blocked_writers",
         "Writer threads held by a blocked write right now", ClientFigures::blockedWriters);
     for (Refusal refusal : Refusal.values()) {
-      Function<ClientAdmission, Double> read =
-          a -> (double) a.admission().refusals().get(refusal);
-      registry.gauge(meta("tickrelay_clients_refusals",
-              "Client refusals of one kind since start, every client path together"),
-          admission, read, new Tag("kind", refusal.key()));
+      metrics.gauge("tickrelay_clients_refusals",
+          "Client refusals of one kind since start, every client path together",
+          () -> admission.admission().refusals().get(refusal), "kind", refusal.key());
     }
+    jvm();
     upstreams.statuses().forEach(s -> upstream(s.connection(), s.provider(), s.stream()));
   }
 
@@ -78,7 +76,7 @@ public class GatewayMetrics {
     if (!registeredConnections.add(connection)) {
       return;
     }
-    Tag[] tag = {new Tag("connection", connection), new Tag("provider", provider), new Tag("stream", stream)};
+    String[] tag = {"connection", connection, "provider", provider, "stream", stream};
     gauge("tickrelay_upstream_connected", "1 while the upstream is authenticated and live",
         connection, s -> s.live() ? 1 : 0, tag);
     gauge("tickrelay_upstream_messages_received",
@@ -94,27 +92,38 @@ public class GatewayMetrics {
         s -> s.pingRoundTrip() == null ? Double.NaN : s.pingRoundTrip().toNanos() / 1e9, tag);
     for (UpstreamState state : UpstreamState.values()) {
       gauge("tickrelay_upstream_state", "1 for the state the upstream is in, 0 for the others",
-          connection, s -> s.state() == state ? 1 : 0, with(tag, new Tag("state", state.name())));
+          connection, s -> s.state() == state ? 1 : 0, with(tag, "state", state.name()));
     }
   }
 
   private void gauge(
       String name, String description, String connection, ToDoubleFunction<UpstreamStatus> value,
-      Tag... tags) {
-    Function<UpstreamConnections, Double> read =
-        u -> find(u, connection).map(value::applyAsDouble).orElse(Double.NaN);
-    registry.gauge(meta(name, description), upstreams, read, tags);
+      String... labels) {
+    metrics.gauge(name, description,
+        () -> find(upstreams, connection).map(value::applyAsDouble).orElse(Double.NaN), labels);
   }
 
-  private static Tag[] with(Tag[] tags, Tag more) {
-    Tag[] all = java.util.Arrays.copyOf(tags, tags.length + 1);
-    all[tags.length] = more;
+  private static String[] with(String[] labels, String name, String value) {
+    String[] all = java.util.Arrays.copyOf(labels, labels.length + 2);
+    all[labels.length] = name;
+    all[labels.length + 1] = value;
     return all;
   }
 
   private void client(String name, String description, ToDoubleFunction<ClientFigures> value) {
-    Function<ClientSessions, Double> read = c -> value.applyAsDouble(c.figures());
-    registry.gauge(meta(name, description), clients, read);
+    metrics.gauge(name, description, () -> value.applyAsDouble(clients.figures()));
+  }
+
+  /** The JVM's own figures the bench and an operator read (the server's base metrics are gone). */
+  private void jvm() {
+    var memory = ManagementFactory.getMemoryMXBean();
+    var threads = ManagementFactory.getThreadMXBean();
+    metrics.gauge("tickrelay_jvm_heap_used_bytes", "Heap in use",
+        () -> memory.getHeapMemoryUsage().getUsed());
+    metrics.gauge("tickrelay_jvm_heap_max_bytes", "Most heap the JVM may use (-1 when unbounded)",
+        () -> memory.getHeapMemoryUsage().getMax());
+    metrics.gauge("tickrelay_jvm_threads", "Live JVM threads, the server's included",
+        threads::getThreadCount);
   }
 
   /** Statuses taken once per scrape, not once per gauge (review L2: O(connections²) per scrape). */
@@ -131,9 +140,5 @@ public class GatewayMetrics {
       snapshot = taken;
     }
     return taken.statuses().stream().filter(s -> s.connection().equals(connection)).findFirst();
-  }
-
-  private static Metadata meta(String name, String description) {
-    return Metadata.builder().withName(name).withDescription(description).build();
   }
 }

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 
 /**
  * The gateway's JVM as Linux and the JDK see it: RSS and CPU time from /proc/{pid}, a full GC
- * through {@code jcmd}, and the used heap from its MicroProfile Metrics endpoint. Linux only.
+ * through {@code jcmd}, and the used heap from its /metrics. Linux only.
  */
 final class GatewayProcess {
 
@@ -154,13 +154,15 @@ final class GatewayProcess {
   }
 
   /**
-   * The used heap from /metrics: {@code memory_usedHeap_bytes{mp_scope="base"}} in MicroProfile
-   * Metrics 5 (older releases prefix the scope: {@code base_memory_usedHeap_bytes}).
+   * The used heap from /metrics: {@code tickrelay_jvm_heap_used_bytes}, which the WAR serves on
+   * every server; before it served /metrics itself, the server's MicroProfile Metrics 5 {@code
+   * memory_usedHeap_bytes{mp_scope="base"}} (older releases: {@code base_memory_usedHeap_bytes}).
    */
   long usedHeapBytes() throws IOException, InterruptedException {
     String body = get("/metrics?scope=base");
     for (String line : body.split("\n")) {
-      if (line.startsWith("memory_usedHeap_bytes") || line.startsWith("base_memory_usedHeap_bytes")) {
+      if (line.startsWith("tickrelay_jvm_heap_used_bytes ") || line.startsWith("memory_usedHeap_bytes")
+          || line.startsWith("base_memory_usedHeap_bytes")) {
         String[] parts = line.trim().split(" ");
         return (long) Double.parseDouble(parts[parts.length - 1]);
       }

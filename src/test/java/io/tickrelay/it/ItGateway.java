@@ -44,4 +44,22 @@ final class ItGateway {
     }
     return upstream;
   }
+
+  /**
+   * Everything the IT server wrote: on Liberty messages.log, trace.log (down to FINE) and FFDC
+   * files; on Payara the log the build names in {@code tickrelay.it.server.logs}.
+   */
+  static String serverLogs() {
+    java.nio.file.Path logs = java.nio.file.Path.of(System.getProperty("tickrelay.it.server.logs",
+        "target/liberty-usr/servers/" + System.getProperty("tickrelay.it.server", "tickrelay-it") + "/logs"));
+    StringBuilder all = new StringBuilder();
+    try (var files = java.nio.file.Files.walk(logs)) {
+      for (java.nio.file.Path file : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+        all.append(java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return all.toString();
+  }
 }
