@@ -91,7 +91,10 @@ public final class Lease {
     return key;
   }
 
-  /** Takes the lease if nobody holds it: the new term, or empty when another node holds it. */
+  /**
+   * Takes the lease if nobody holds it: the new term, or empty when it is held (by another node,
+   * or by this one: a holder renews instead).
+   */
   public CompletionStage<OptionalLong> acquire() {
     Instant sent = clock.instant();
     return ACQUIRE.<Long>run(redis, new String[] {key.ownerKey(), key.termKey()}, node, millis())

@@ -88,13 +88,14 @@ class LeaseTest {
 
   @Test
   void renewalsKeepTheLeaseBeyondItsExpiry() throws Exception {
-    Lease a = lease(nodeA, "a", SHORT_TTL, Clock.systemUTC());
-    Lease b = lease(nodeB, "b", SHORT_TTL, Clock.systemUTC());
+    Duration ttl = Duration.ofSeconds(1);
+    Lease a = lease(nodeA, "a", ttl, Clock.systemUTC());
+    Lease b = lease(nodeB, "b", ttl, Clock.systemUTC());
     long term = get(a.acquire()).getAsLong();
-    long until = System.nanoTime() + 4 * SHORT_TTL.toNanos();
-    // Await paces the loop (every 20 ms, well inside the 400 ms expiry); each turn renews and
-    // checks that the contender is still refused
-    Await.until("four expiries' worth of renewals", WAIT, () -> {
+    long until = System.nanoTime() + 3 * ttl.toNanos();
+    // Await paces the loop (every 20 ms, far inside the 1 s expiry, so a loaded machine's pauses
+    // do not count); each turn renews and checks that the contender is still refused
+    Await.until("three expiries' worth of renewals", WAIT, () -> {
       assertTrue(get(a.renew()), "renewal refused");
       assertFalse(get(b.acquire()).isPresent(), "the contender took a renewed lease");
       return System.nanoTime() > until;
