@@ -22,6 +22,7 @@ FROM icr.io/appcafe/open-liberty:${LIBERTY_TAG}
 # server.xml first, then features.sh installs exactly the features it lists (cached layer)
 COPY --chown=1001:0 server-config/server.xml /config/server.xml
 COPY --chown=1001:0 server-config/jvm.options /config/jvm.options
+COPY --chown=1001:0 server-config/server.env /config/server.env
 RUN features.sh
 # dropins: no <webApplication> needed; WEB-INF/ibm-web-ext.xml puts it at context root /
 COPY --chown=1001:0 --from=build /src/target/tickrelay.war /config/dropins/tickrelay.war

@@ -125,7 +125,10 @@ public final class Admission {
       refusals.count(slot.refusal());
       return slot;
     }
-    slot.deadline(scheduler.schedule(() -> authDeadline(slot, onAuthTimeout),
+    // the scheduled task holds the slot only; the slot drops the action when the deadline is
+    // cancelled, so a cancelled task the scheduler keeps no longer reaches the client
+    slot.onDeadline(() -> authDeadline(slot, onAuthTimeout));
+    slot.deadline(scheduler.schedule(slot::deadlinePassed,
         limits.authTimeout().toMillis(), TimeUnit.MILLISECONDS));
     return slot;
   }

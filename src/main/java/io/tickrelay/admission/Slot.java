@@ -14,6 +14,10 @@ public final class Slot {
   private String credentialKey;
   private boolean released;
   private ScheduledFuture<?> deadline;
+  // what the deadline does when it passes, dropped when it is cancelled: a cancelled task can stay
+  // with the scheduler (Open Liberty's managed one keeps it until its next purge, every 20th
+  // schedule), and must not keep the client, with its container session, that this closes over
+  private Runnable onDeadline;
   private boolean deadlineCancelled;
 
   Slot(String address) {
@@ -52,6 +56,25 @@ public final class Slot {
     released = true;
   }
 
+  /** What passing the deadline does, unless the deadline is cancelled first. */
+  synchronized void onDeadline(Runnable action) {
+    if (!deadlineCancelled) {
+      onDeadline = action;
+    }
+  }
+
+  /** The scheduled task: runs the action once, if still there; holds nothing else. */
+  void deadlinePassed() {
+    Runnable action;
+    synchronized (this) {
+      action = onDeadline;
+      onDeadline = null;
+    }
+    if (action != null) {
+      action.run();
+    }
+  }
+
   synchronized void deadline(ScheduledFuture<?> future) {
     if (deadlineCancelled) {
       future.cancel(false);
@@ -62,6 +85,7 @@ public final class Slot {
 
   synchronized void cancelDeadline() {
     deadlineCancelled = true;
+    onDeadline = null;
     if (deadline != null) {
       deadline.cancel(false);
     }

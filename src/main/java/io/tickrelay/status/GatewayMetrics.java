@@ -120,6 +120,8 @@ public class GatewayMetrics {
     var threads = ManagementFactory.getThreadMXBean();
     metrics.gauge("tickrelay_jvm_heap_used_bytes", "Heap in use",
         () -> memory.getHeapMemoryUsage().getUsed());
+    metrics.gauge("tickrelay_jvm_heap_committed_bytes", "Heap the JVM holds from the OS, used or not",
+        () -> memory.getHeapMemoryUsage().getCommitted());
     metrics.gauge("tickrelay_jvm_heap_max_bytes", "Most heap the JVM may use (-1 when unbounded)",
         () -> memory.getHeapMemoryUsage().getMax());
     metrics.gauge("tickrelay_jvm_threads", "Live JVM threads, the server's included",

@@ -6,10 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tickrelay.testing.Await;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -173,5 +179,55 @@ class AdmissionTest {
     assertEquals(0, admission.holding("key"));
     assertEquals(0, admission.open());
     assertEquals(0, admission.unauthenticated("10.0.0.1"));
+  }
+
+  /**
+   * A cancelled deadline may stay with the scheduler: Open Liberty's managed scheduler keeps every
+   * task it was given in its list of futures until its next purge (every 20th schedule), and the
+   * task with it. What the timeout would have done, and the client it closes over, must not stay
+   * too: the churn bench found closed clients, each with its container session, kept that way
+   * (docs/BENCHMARKS.md, "Memory under churn").
+   */
+  @Test
+  void aCancelledDeadlineNoLongerHoldsWhatItWouldHaveDone() {
+    KeepingScheduler keeping = new KeepingScheduler();
+    try {
+      Admission admission = new Admission(Admission.Limits.of(100, Duration.ofHours(1),
+          Duration.ofSeconds(1)), keeping, nanos::get);
+      List<WeakReference<Object>> clients = new ArrayList<>();
+      Slot granted = admission.connect(null, timeoutOf(clients));
+      Slot released = admission.connect(null, timeoutOf(clients));
+      assertEquals(Admission.Claim.GRANTED, admission.claim(granted, "key", 5));
+      assertTrue(admission.release(released));
+      assertEquals(2, keeping.kept.size(), "the scheduler still holds both cancelled tasks");
+      Await.until("the clients of both cancelled deadlines to be collected", WAIT, () -> {
+        System.gc();
+        return clients.stream().allMatch(c -> c.get() == null);
+      });
+    } finally {
+      keeping.shutdownNow();
+    }
+  }
+
+  /** An auth timeout that closes over a client object, which only the test's weak reference sees. */
+  private static Runnable timeoutOf(List<WeakReference<Object>> clients) {
+    Object client = new byte[1024];
+    clients.add(new WeakReference<>(client));
+    return () -> client.hashCode();
+  }
+
+  /** A scheduler that, as Liberty's managed one between purges, keeps every task it was given. */
+  private static final class KeepingScheduler extends ScheduledThreadPoolExecutor {
+    final List<Runnable> kept = new CopyOnWriteArrayList<>();
+
+    KeepingScheduler() {
+      super(1);
+    }
+
+    @Override
+    public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+      kept.add(task);
+      return super.schedule(task, delay, unit);
+    }
   }
 }

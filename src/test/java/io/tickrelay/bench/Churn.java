@@ -9,8 +9,9 @@ import java.util.Optional;
 
 /**
  * The {@code churn} phase (issue 15, "memory flat under churn"): clients connect, authenticate,
- * subscribe to one symbol and close, in batches, {@code bench.churn.cycles} times; before and after,
- * the gateway's heap after a full GC, its RSS and the HTTP session objects on its heap. A warm-up
+ * subscribe to one symbol and close, in batches, {@code bench.churn.cycles} times; before, after and
+ * at {@code bench.churn.checkpoints} points between, a {@link MemorySnapshot} (heap after a full GC,
+ * RSS, native memory, threads, sessions), so growth that levels off can be told from a leak. A warm-up
  * of {@code bench.churn.warmup} cycles comes first, so class loading, JIT code and pools that grow
  * once are not counted as growth, and both measurements wait {@code bench.churn.settle} after the
  * last close, so timers that end on their own are not counted either.
@@ -21,11 +22,6 @@ final class Churn {
   interface Batch {
     int run(int n, int first) throws InterruptedException;
   }
-
-  /** HTTP session classes: Open Liberty's in-memory session, and Catalina's (Payara). */
-  static final String[] SESSION_CLASSES = {
-    "com.ibm.ws.session.store.memory.MemorySession", "org.apache.catalina.session.StandardSession"
-  };
 
   private static final Duration SETTLE = Duration.ofSeconds(60);
 
@@ -49,41 +45,60 @@ final class Churn {
       return r;
     }
     GatewayProcess g = gateway.get();
-    long[] cold = memory(g);
+    MemorySnapshot cold = MemorySnapshot.take(g, 0, false);
     cycles(settings.churnWarmup, 0);
     Thread.sleep(settings.churnSettle.toMillis()); // see settle below
-    long[] before = memory(g);
+    MemorySnapshot before = snapshot(g, 0);
     Map<String, long[]> classesBefore = g.histogram();
+    List<MemorySnapshot> snapshots = new ArrayList<>(List.of(before));
     long started = System.nanoTime();
-    int subscribed = cycles(settings.churnCycles, settings.churnWarmup);
-    double seconds = (System.nanoTime() - started) / 1e9;
-    // settle: timers of closed clients (the auth deadline, cancelled but queued in the container's
-    // scheduler until it would have fired) leave within the auth timeout; they are transient, not kept
-    Thread.sleep(settings.churnSettle.toMillis());
-    long[] after = memory(g);
+    double seconds = 0;
+    int subscribed = 0;
+    int done = 0;
+    for (int k = 1; k <= settings.churnCheckpoints; k++) {
+      int upTo = (int) ((long) settings.churnCycles * k / settings.churnCheckpoints);
+      long leg = System.nanoTime();
+      subscribed += cycles(upTo - done, settings.churnWarmup + done);
+      seconds += (System.nanoTime() - leg) / 1e9;
+      done = upTo;
+      // settle: timers of closed clients (the auth deadline, cancelled but queued in the container's
+      // scheduler until it would have fired) leave within the auth timeout; they are transient
+      Thread.sleep(settings.churnSettle.toMillis());
+      snapshots.add(snapshot(g, done));
+    }
+    MemorySnapshot after = snapshots.get(snapshots.size() - 1);
     Map<String, long[]> classesAfter = g.histogram();
     r.put("grown_classes", grown(classesBefore, classesAfter, 15));
     r.put("grown_gateway_classes", grown(gateway(classesBefore), gateway(classesAfter), 15));
+    r.put("native_growth", after.nativeGrowth(before));
     r.put("cycles", settings.churnCycles);
     r.put("warmup", settings.churnWarmup);
     r.put("settle", settings.churnSettle.toString());
     r.put("subscribed", subscribed);
     r.put("seconds", seconds);
+    r.put("wall_seconds", (System.nanoTime() - started) / 1e9);
     r.put("cycles_per_second", settings.churnCycles / seconds);
-    r.put("heap_cold_bytes", cold[0]);
-    r.put("rss_cold_bytes", cold[1]);
-    r.put("sessions_cold", cold[2]);
-    r.put("heap_before_bytes", before[0]);
-    r.put("heap_after_bytes", after[0]);
-    r.put("rss_before_bytes", before[1]);
-    r.put("rss_after_bytes", after[1]);
-    r.put("sessions_before", before[2]);
-    r.put("sessions_after", after[2]);
+    r.put("heap_cold_bytes", cold.heapUsed());
+    r.put("rss_cold_bytes", cold.rss());
+    r.put("heap_before_bytes", before.heapUsed());
+    r.put("heap_after_bytes", after.heapUsed());
+    r.put("rss_before_bytes", before.rss());
+    r.put("rss_after_bytes", after.rss());
+    r.put("sessions_before", before.httpSessions());
+    r.put("sessions_after", after.httpSessions());
+    r.put("snapshots", snapshots.stream().map(MemorySnapshot::asMap).toList());
     r.put("load_after", Bench.loadAverage());
     System.out.println("bench: " + line(r));
+    System.out.println("bench: churn: native memory (NMT) grown: " + r.get("native_growth"));
     System.out.println("bench: churn: live bytes grown most, per class: " + r.get("grown_classes"));
     System.out.println("bench: churn: the gateway's own classes grown most: " + r.get("grown_gateway_classes"));
     return r;
+  }
+
+  private MemorySnapshot snapshot(GatewayProcess g, int cycles) throws Exception {
+    MemorySnapshot s = MemorySnapshot.take(g, cycles, settings.churnTrim);
+    System.out.println("bench: churn: " + s.line());
+    return s;
   }
 
   private int cycles(int total, int offset) throws Exception {
@@ -118,14 +133,6 @@ final class Churn {
     throw new IllegalStateException("no tickrelay_clients_connected in /metrics");
   }
 
-  /** Heap after a full GC, RSS, and HTTP session objects on the heap. */
-  private static long[] memory(GatewayProcess g) throws Exception {
-    g.gc();
-    Thread.sleep(1000); // let the heap metric and RSS settle after the collection
-    g.gc();
-    return new long[] {g.usedHeapBytes(), g.rssBytes(), g.instances(SESSION_CLASSES)};
-  }
-
   private static Map<String, long[]> gateway(Map<String, long[]> classes) {
     Map<String, long[]> ours = new java.util.HashMap<>();
     classes.forEach((name, figures) -> {
@@ -154,13 +161,27 @@ final class Churn {
     if (!r.containsKey("cycles")) {
       return "churn: " + r.get("note");
     }
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> snapshots = (List<Map<String, Object>>) r.get("snapshots");
+    Map<String, Object> before = snapshots.get(0);
+    Map<String, Object> after = snapshots.get(snapshots.size() - 1);
     return String.format(
         "churn: %d cycles (%s subscribed) in %.0f s, after %s warm-up: heap %.1f -> %.1f MB,"
-            + " RSS %.1f -> %.1f MB, HTTP sessions %s -> %s (cold start: heap %.1f MB, RSS %.1f MB)",
+            + " RSS %.1f -> %.1f MB, NMT committed %s -> %s, threads %s -> %s, sessions"
+            + " HTTP %s -> %s, WebSocket %s -> %s, ClientSession %s -> %s"
+            + " (cold start: heap %.1f MB, RSS %.1f MB)",
         (Integer) r.get("cycles"), r.get("subscribed"), (Double) r.get("seconds"),
-        r.get("warmup"), mb(r, "heap_before_bytes"), mb(r, "heap_after_bytes"),
-        mb(r, "rss_before_bytes"), mb(r, "rss_after_bytes"), r.get("sessions_before"),
-        r.get("sessions_after"), mb(r, "heap_cold_bytes"), mb(r, "rss_cold_bytes"));
+        r.get("warmup"), mb(before, "heap_used_bytes"), mb(after, "heap_used_bytes"),
+        mb(before, "rss_bytes"), mb(after, "rss_bytes"), nmt(before), nmt(after),
+        before.get("threads"), after.get("threads"), before.get("http_sessions"),
+        after.get("http_sessions"), before.get("websocket_sessions"),
+        after.get("websocket_sessions"), before.get("client_sessions"),
+        after.get("client_sessions"), mb(r, "heap_cold_bytes"), mb(r, "rss_cold_bytes"));
+  }
+
+  private static String nmt(Map<String, Object> snapshot) {
+    Object total = ((Map<?, ?>) snapshot.get("nmt_committed_kb")).get("Total");
+    return total == null ? "off" : String.format("%.1f MB", ((Number) total).longValue() * 1024 / 1e6);
   }
 
   private static double mb(Map<String, Object> r, String key) {

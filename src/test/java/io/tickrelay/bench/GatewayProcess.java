@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -22,6 +24,9 @@ import java.util.stream.Stream;
 final class GatewayProcess {
 
   private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux (getconf CLK_TCK)
+  // "Total: reserved=..KB, committed=..KB" and "-  Java Heap (reserved=..KB, committed=..KB)"
+  private static final Pattern NMT_LINE = Pattern.compile(
+      "(?m)^(?:(Total):|-\\s+([A-Za-z ]+?) \\() ?reserved=\\d+KB, committed=(\\d+)KB");
 
   private final long pid;
   private final URI base;
@@ -83,6 +88,49 @@ final class GatewayProcess {
       }
     }
     return -1;
+  }
+
+  /** The process's thread count ({@code Threads:} in /proc/{pid}/status). */
+  long threads() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("Threads:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Native Memory Tracking's committed kilobytes per category, and the total under "Total"
+   * ({@code jcmd <pid> VM.native_memory summary}); empty when the JVM runs without
+   * {@code -XX:NativeMemoryTracking}.
+   */
+  Map<String, Long> nativeMemoryKb() throws IOException, InterruptedException {
+    Map<String, Long> committed = new java.util.LinkedHashMap<>();
+    Matcher m = NMT_LINE.matcher(jcmd("VM.native_memory", "summary"));
+    while (m.find()) {
+      committed.put(m.group(1) != null ? "Total" : m.group(2).trim(), Long.parseLong(m.group(3)));
+    }
+    return committed;
+  }
+
+  /**
+   * Gives the C heap's free memory back to the OS ({@code jcmd <pid> System.trim_native_heap},
+   * glibc's {@code malloc_trim}); false when the JVM has no such command.
+   */
+  boolean trimNativeHeap() throws IOException, InterruptedException {
+    return jcmd("System.trim_native_heap").contains("RSS");
+  }
+
+  /** A diagnostic command's output, empty when jcmd failed. */
+  String jcmd(String... command) throws IOException, InterruptedException {
+    List<String> args = new java.util.ArrayList<>();
+    args.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+    args.add(Long.toString(pid));
+    args.addAll(List.of(command));
+    Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    return p.waitFor() == 0 ? out : "";
   }
 
   /** User plus system CPU time of the whole process, in nanoseconds. */
@@ -159,10 +207,19 @@ final class GatewayProcess {
    * memory_usedHeap_bytes{mp_scope="base"}} (older releases: {@code base_memory_usedHeap_bytes}).
    */
   long usedHeapBytes() throws IOException, InterruptedException {
+    return baseMetric("tickrelay_jvm_heap_used_bytes", "memory_usedHeap_bytes");
+  }
+
+  /** The heap the JVM holds from the OS, used or not ({@code tickrelay_jvm_heap_committed_bytes}). */
+  long committedHeapBytes() throws IOException, InterruptedException {
+    return baseMetric("tickrelay_jvm_heap_committed_bytes", "memory_committedHeap_bytes");
+  }
+
+  /** A gauge by its name, or by the server's older MicroProfile Metrics name ({@code legacy}). */
+  private long baseMetric(String name, String legacy) throws IOException, InterruptedException {
     String body = get("/metrics?scope=base");
     for (String line : body.split("\n")) {
-      if (line.startsWith("tickrelay_jvm_heap_used_bytes ") || line.startsWith("memory_usedHeap_bytes")
-          || line.startsWith("base_memory_usedHeap_bytes")) {
+      if (line.startsWith(name + " ") || line.startsWith(legacy) || line.startsWith("base_" + legacy)) {
         String[] parts = line.trim().split(" ");
         return (long) Double.parseDouble(parts[parts.length - 1]);
       }

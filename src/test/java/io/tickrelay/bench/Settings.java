@@ -39,6 +39,8 @@ final class Settings {
   int churnBatch = Integer.parseInt(prop("bench.churn.batch", "500"));
   int churnWarmup = Integer.parseInt(prop("bench.churn.warmup", "5000"));
   java.time.Duration churnSettle = java.time.Duration.parse(prop("bench.churn.settle", "PT15S"));
+  int churnCheckpoints = Integer.parseInt(prop("bench.churn.checkpoints", "4"));
+  boolean churnTrim = Boolean.parseBoolean(prop("bench.churn.trim", "false"));
   String out = prop("bench.out", "target/bench/results.json");
 
   static Settings fromSystemProperties() {
@@ -82,6 +84,8 @@ final class Settings {
       m.put("churn_batch", churnBatch);
       m.put("churn_warmup", churnWarmup);
       m.put("churn_settle", churnSettle.toString());
+      m.put("churn_checkpoints", churnCheckpoints);
+      m.put("churn_trim", churnTrim);
     }
     return m;
   }
