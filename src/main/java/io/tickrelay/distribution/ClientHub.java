@@ -8,6 +8,7 @@ import io.tickrelay.admission.Slot;
 import io.tickrelay.delivery.ControlRate;
 import io.tickrelay.config.Credential;
 import io.tickrelay.delivery.ClientOutbox;
+import io.tickrelay.delivery.QuietClose;
 import io.tickrelay.delivery.DirectWriter;
 import io.tickrelay.delivery.FrameSink;
 import io.tickrelay.delivery.SessionSink;
@@ -167,8 +168,10 @@ final class ClientHub {
     return opened(sink, path.get(), headers);
   }
 
-  ClientSession opened(FrameSink sink, StreamPath path, Map<String, List<String>> headers) {
+  ClientSession opened(FrameSink socket, StreamPath path, Map<String, List<String>> headers) {
     WireCodec codec = WireFormat.fromHeaders(headers).codec();
+    // a client let go while it still sends is closed once it paused, so it reads why (429...)
+    QuietClose sink = new QuietClose(socket, scheduler, nanoTime);
     ClientOutbox outbox =
         new ClientOutbox(
             sink,
@@ -188,6 +191,7 @@ final class ClientHub {
             new ControlRate(settings.controlRate(), nanoTime.getAsLong()),
             this::refuseAndClose);
     client.onSlow(this::cutOffSlow); // a control frame over the outbox's limits is a 407 too
+    client.onInbound(sink::inbound);
     // the deadline holds until an authentication succeeds, however the attempts before it failed
     Slot slot = admission.connect(RemoteAddress.of(headers), () -> authTimedOut(client));
     client.slot(slot);
@@ -210,6 +214,7 @@ final class ClientHub {
   }
 
   void text(ClientSession client, String text) {
+    client.inbound();
     if (admit(client)) {
       if (text.length() > settings.maxMessageBytes()) {
         rejected(client, new ProtocolException(AlpacaError.INVALID_SYNTAX, "message too big"));
@@ -224,6 +229,7 @@ final class ClientHub {
   }
 
   void binary(ClientSession client, byte[] frame) {
+    client.inbound();
     if (admit(client)) {
       if (frame.length > settings.maxMessageBytes()) {
         rejected(client, new ProtocolException(AlpacaError.INVALID_SYNTAX, "message too big"));

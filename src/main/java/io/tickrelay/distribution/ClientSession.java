@@ -43,6 +43,7 @@ final class ClientSession {
   private Interest ackedState;
   private byte[] ack;
   private volatile Consumer<ClientSession> onSlow = c -> {};
+  private volatile Runnable onInbound = () -> {};
 
   /** @param dismissal sends an error and lets the client go (the hub's close policy) */
   ClientSession(String id, StreamPath path, WireFormat format, ClientOutbox outbox, ControlRate rate,
@@ -194,6 +195,16 @@ final class ClientSession {
   /** Who hears that a control frame made this client slow (its outbox then closes it). */
   void onSlow(Consumer<ClientSession> onSlow) {
     this.onSlow = onSlow;
+  }
+
+  /** What to tell, on the reading thread, for every message the peer sends. */
+  void onInbound(Runnable action) {
+    onInbound = action;
+  }
+
+  /** The peer sent a message (any, well-formed or not). */
+  void inbound() {
+    onInbound.run();
   }
 
   /** Queues a control frame; it counts against the outbox's limits like data. */

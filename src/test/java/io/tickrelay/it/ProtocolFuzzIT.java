@@ -225,8 +225,11 @@ class ProtocolFuzzIT {
     }
     sockets.incrementAndGet();
     long opened = System.nanoTime();
+    java.time.Instant openedAt = java.time.Instant.now();
     Set<String> codes = ConcurrentHashMap.newKeySet();
     List<String> trace = new ArrayList<>(); // the kinds sent, for a violation's message
+    long[] closedAt = {0};
+    ws.closed().thenRun(() -> closedAt[0] = System.nanoTime());
     try (ws) {
       int expected = 1; // the greeting, then at least one answer per frame the server reads
       if (authenticate) {
@@ -289,15 +292,29 @@ class ProtocolFuzzIT {
         // Liberty refuses a frame over its limit (1009) but may go on parsing the rest of that
         // frame's payload as frames and close with 1002 (FFDC "Reserved frame must be 0")
         boolean overLimit = fatal && "over-1MiB".equals(last.kind()) && code == 1002;
+        long closedAfterMillis = (closedAt[0] - opened) / 1_000_000;
         if (!CLOSE_CODES.contains(code) && !reset && !overLimit) {
           violations.add(path + (msgpack ? " msgpack" : " json") + ": closed with " + code
               + " (flood " + flood + ", " + ws.receivedCount() + " answers, "
-              + (System.nanoTime() - opened) / 1_000_000 + " ms open, last " + (fatal ? last.kind() : "none") + ", answers said "
+              + closedAfterMillis + " ms to the close, opened " + openedAt + ", port " + ws.localPort() + ", last " + (fatal ? last.kind() : "none") + ", answers said "
               + codes + ", sent " + trace.size() + ", the last ones "
-              + trace.subList(Math.max(0, trace.size() - 6), trace.size()) + ")");
+              + trace.subList(Math.max(0, trace.size() - 6), trace.size()) + ", large at "
+              + largeFrames(trace) + ")");
         }
       }
     }
+  }
+
+  /** Where in the session frames of 64 KiB and more were sent (index/kind/size), for a violation. */
+  private static List<String> largeFrames(List<String> trace) {
+    List<String> large = new ArrayList<>();
+    for (int i = 0; i < trace.size(); i++) {
+      String t = trace.get(i);
+      if (Integer.parseInt(t.substring(t.lastIndexOf('/') + 1)) >= 65536) {
+        large.add(i + ":" + t);
+      }
+    }
+    return large;
   }
 
   /**

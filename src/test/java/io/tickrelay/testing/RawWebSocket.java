@@ -237,6 +237,11 @@ public final class RawWebSocket implements AutoCloseable {
     return all;
   }
 
+  /** The client side's TCP port: the server's logs name the connection by it. */
+  public int localPort() {
+    return socket.getLocalPort();
+  }
+
   /** Completes with the close code the server sent, or {@link #ABNORMAL} when it sent none. */
   public CompletableFuture<Integer> closed() {
     return closed;
