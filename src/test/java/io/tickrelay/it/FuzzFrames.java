@@ -41,6 +41,26 @@ final class FuzzFrames {
 
   private final Random random;
 
+  /**
+   * Whether the server under test is Open Liberty, whose WebSocket frame reader now and then
+   * misreads a stream of well-formed client frames sent back to back by many connections at once
+   * and closes the connection with {@code 1002} (FFDC: {@code FrameFormatException: Reserved frame
+   * must be 0}) or {@code 1007}, and once reported a read buffer used after its release. No gateway
+   * code is involved: {@code LibertyFramingProbe} shows it against an endpoint that only answers
+   * (3 such closes in 250,000 frames on Open Liberty 26.0.0.5, with the same client; run it with
+   * {@code -Dit.test=LibertyFramingProbe}). The fuzz tests count these closes apart from the
+   * gateway's answers and allow {@link #containerFramingErrorsAllowed} of them; on Payara Micro
+   * (Tyrus) every such close stays a violation.
+   */
+  static boolean containerFramingErrors() {
+    return "liberty".equals(System.getProperty("arquillian.launch"));
+  }
+
+  /** At most one per 25,000 frames sent (about ten times the rate measured), at least one. */
+  static long containerFramingErrorsAllowed(long framesSent) {
+    return containerFramingErrors() ? Math.max(1, framesSent / 25_000) : 0;
+  }
+
   FuzzFrames(Random random) {
     this.random = random;
   }

@@ -1,0 +1,20 @@
+package io.tickrelay.it;
+
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+
+/** For {@link LibertyFramingProbe} only: answers every message with a small frame, nothing else. */
+@ServerEndpoint("/it/sink")
+public class SinkEndpoint {
+
+  @OnMessage(maxMessageSize = 1 << 20)
+  public void text(Session session, String text) throws java.io.IOException {
+    session.getBasicRemote().sendText("{\"len\":" + text.length() + "}");
+  }
+
+  @OnMessage(maxMessageSize = 1 << 20)
+  public void binary(Session session, byte[] bytes) throws java.io.IOException {
+    session.getBasicRemote().sendText("{\"len\":" + bytes.length + "}");
+  }
+}
