@@ -15,7 +15,9 @@ COPY pom.xml .
 RUN mvn -q dependency:go-offline -DexcludeGroupIds=io.openliberty || true
 COPY src src
 COPY server-config server-config
-RUN mvn -q package -Dmaven.test.skip=true
+# -DskipLibertyPackage: the runnable target/tickrelay.jar (README "Run nodes from the jar") is not
+# needed here and would pull the 374 MB Liberty runtime zip into the build stage
+RUN mvn -q package -Dmaven.test.skip=true -DskipLibertyPackage
 
 # --- runtime stage ---
 FROM icr.io/appcafe/open-liberty:${LIBERTY_TAG}
