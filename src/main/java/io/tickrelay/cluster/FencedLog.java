@@ -19,7 +19,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * last number given out {@code s}): an append takes the next {@code count} numbers and its entry
  * id is the first of them, {@code <seq>-0}. So a new owner continues the numbering without reading
  * anything first, and ids never repeat or go back, whoever writes. The epoch changes only when the
- * numbering is gone (Redis lost its data): the script starts a new one and empties the log.
+ * numbering is gone (Redis lost its data) or went back below what the writer saw: the script
+ * starts a new one and empties the log.
  *
  * <p>Entry fields: {@code e} the epoch (so a reader sees a change at the very entry), {@code n}
  * the count, {@code d} the payload ({@link EventCodec}).
@@ -38,8 +39,11 @@ public final class FencedLog {
           + "local s = 0\n"
           + "if e then\n"
           + "  s = tonumber(redis.call('HGET', KEYS[2], 's'))\n"
-          + "else\n"
+          + "  if e == ARGV[6] and s < tonumber(ARGV[7]) then e = false end\n"
+          + "end\n"
+          + "if not e then\n"
           + "  e = ARGV[3]\n"
+          + "  s = 0\n"
           + "  redis.call('DEL', KEYS[3])\n"
           + "end\n"
           + "local seq = s + 1\n"
@@ -74,6 +78,19 @@ public final class FencedLog {
    */
   public CompletionStage<Appended> append(UpstreamKey key, Holder writer, int count,
       byte[] payload) {
+    return append(key, writer, LogPosition.START, count, payload);
+  }
+
+  /**
+   * As {@link #append(UpstreamKey, Holder, int, byte[])}, telling Redis how far the writer knows
+   * the numbering went ({@code seen}: its last accepted append, or its own reader's position). If
+   * Redis has the same epoch but a lower number, it lost acknowledged writes (a failover to a
+   * lagging replica, the tail of an append-only file) and would hand out numbers again for other
+   * events: the script starts a new epoch instead (scaleout.md §4.2, the expected-sequence check).
+   * Safe with pipelining: earlier appends only raise the number.
+   */
+  public CompletionStage<Appended> append(UpstreamKey key, Holder writer, LogPosition seen,
+      int count, byte[] payload) {
     if (count < 1) {
       throw new IllegalArgumentException("an entry takes at least one number");
     }
@@ -81,7 +98,8 @@ public final class FencedLog {
     return APPEND.<List<Object>>run(redis,
         new String[] {key.ownerKey(), key.metaKey(), key.logKey()},
         ascii(writer.value()), maxLength, newEpoch, ascii(Integer.toString(count)),
-        Objects.requireNonNull(payload)).thenApply(FencedLog::answer);
+        Objects.requireNonNull(payload), ascii(seen.epoch() == null ? "" : seen.epoch()),
+        ascii(Long.toString(Math.max(seen.seq(), 0)))).thenApply(FencedLog::answer);
   }
 
   private static Appended answer(List<Object> reply) {

@@ -66,6 +66,7 @@ public final class LogReader implements AutoCloseable {
   // touched only by the reader's thread, published through the volatile position
   private String epoch;
   private long last;
+  private String abandoned; // an epoch that went back: none of its entries is delivered any more
   private volatile LogPosition position;
 
   private LogReader(StatefulRedisConnection<String, byte[]> connection, UpstreamKey key,
@@ -173,6 +174,16 @@ public final class LogReader implements AutoCloseable {
     }
     if (epoch != null && !epoch.equals(current)) {
       lost();
+    } else if (epoch != null && Long.parseLong(text(meta.get(1).getValue())) < last) {
+      // the same epoch with fewer numbers: Redis lost acknowledged writes and the numbers past
+      // its head may be handed out again for other events. Never deliver those: the epoch is
+      // over for this reader (a writer that passes what it saw starts a new one, FencedLog)
+      LOG.warning(() -> "log " + key.logKey() + " went back below " + last + " in epoch " + epoch);
+      abandoned = epoch;
+      lost();
+    } else if (epoch == null && abandoned != null && !abandoned.equals(current)) {
+      abandoned = null; // the new epoch's log begins at 1
+      last = 0;
     }
   }
 
@@ -182,6 +193,14 @@ public final class LogReader implements AutoCloseable {
     long seq = Long.parseLong(id.substring(0, id.indexOf('-')));
     String entryEpoch = text(body.get("e"));
     int count = Integer.parseInt(text(body.get("n")));
+    if (abandoned != null) {
+      if (abandoned.equals(entryEpoch)) {
+        last = seq + count - 1; // reported lost already: skip it, keep reading past it
+        return;
+      }
+      abandoned = null;
+      last = 0;
+    }
     if (epoch != null && !epoch.equals(entryEpoch)) {
       lost(); // the numbering began again between two reads of ours
     }

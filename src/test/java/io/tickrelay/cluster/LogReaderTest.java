@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAddArgs;
 import io.tickrelay.marketdata.MarketDataReceived;
 import io.tickrelay.marketdata.MarketDataRecovered;
 import io.tickrelay.marketdata.MarketEvent;
@@ -223,6 +224,49 @@ class LogReaderTest {
       assertTrue(newer.stream().allMatch(e -> e.epoch().equals(newEpoch)));
       assertEquals(batch(7), newer.get(2).payload());
     }
+  }
+
+  /**
+   * Redis lost acknowledged appends but kept the epoch (a lagging replica promoted, the tail of an
+   * append-only file): numbers 4 and 5 would be handed out again for other events. The reader
+   * reports the rest of the epoch lost and never delivers a re-issued number; a writer that says
+   * what it saw gets a new epoch.
+   */
+  @Test
+  void aNumberingThatWentBackEndsTheEpochForReaderAndWriter() throws Exception {
+    Owner owner = Owner.of(engine, key, 1000);
+    read(engine, LogPosition.START, FAST_CHECKS);
+    String epoch = null;
+    for (int i = 0; i < 5; i++) {
+      epoch = get(owner.append(batch(i))).epoch();
+    }
+    Await.until("five entries", WAIT, () -> recorder.entries().size() == 5);
+
+    // as a promoted replica would be: the log and its numbering both end at 3 (XDEL would not
+    // do: the stream remembers its last id, https://redis.io/docs/latest/commands/xdel/)
+    List<StreamMessage<String, byte[]>> kept =
+        get(engine.data().xrange(key.logKey(), Range.create("1-0", "3-0")));
+    get(engine.data().del(key.logKey()));
+    for (StreamMessage<String, byte[]> entry : kept) {
+      get(engine.data().xadd(key.logKey(), new XAddArgs().id(entry.getId()), entry.getBody()));
+    }
+    get(engine.commands().hset(key.metaKey(), "s", "3"));
+    String lostEpoch = epoch;
+    Await.until("the loss reported", WAIT, () -> !recorder.gaps().isEmpty());
+    Appended reissued = get(owner.append(batch(99))); // a writer that does not say what it saw
+    assertEquals(4, reissued.seq());
+    assertEquals(lostEpoch, reissued.epoch());
+    Appended fresh = get(owner.log.append(key, owner.lease.fence(),
+        new LogPosition(lostEpoch, 5), 1, EventCodec.encode(batch(100))));
+    assertNotEquals(lostEpoch, fresh.epoch(), "the writer who saw 5 starts a new epoch");
+    assertEquals(1, fresh.seq());
+
+    Await.until("the new epoch's first entry", WAIT, () -> recorder.entries().size() == 6);
+    assertEquals(List.of(new LogGap(lostEpoch, 6, LogGap.REST, LogGap.Reason.DATA_LOST)),
+        recorder.gaps());
+    LogEntry first = recorder.entries().get(5);
+    assertEquals(new LogEntry(fresh.epoch(), 1, 1, batch(100)), first,
+        "the re-issued number 4 was never delivered");
   }
 
   @Test
