@@ -7,22 +7,40 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One node's connection to Redis for the lease and the fenced writes. Commands issued while the
- * connection is down are rejected, not queued: Lettuce by default replays them after a reconnect
+ * One node's connections to Redis: text for the lease and the demand, binary for the data plane's
+ * fenced appends, and a dedicated connection per log reader. Commands issued while a connection
+ * is down are rejected, not queued: Lettuce by default replays them after a reconnect
  * (lettuce-core #466), and a renewal or an append replayed seconds late is exactly what fencing
- * must rule out (scaleout.md §3.1). Every command times out after {@code commandTimeout}.
+ * must rule out (scaleout.md §3.1). Every command times out after {@code commandTimeout}, a
+ * blocking read ({@code XREAD BLOCK}) after at most {@link #MAX_BLOCK} more.
  */
 public final class RedisEngine implements AutoCloseable {
 
+  /** The longest {@code BLOCK} a reader may ask for; its command timeout allows for it. */
+  public static final Duration MAX_BLOCK = Duration.ofSeconds(2);
+
+  /** Keys as UTF-8 text, values as raw bytes (the log's payloads, msgpack). */
+  static final RedisCodec<String, byte[]> BINARY =
+      RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
+  private final StatefulRedisConnection<String, byte[]> data;
 
-  private RedisEngine(RedisClient client, StatefulRedisConnection<String, String> connection) {
+  private RedisEngine(RedisClient client, StatefulRedisConnection<String, String> connection,
+      StatefulRedisConnection<String, byte[]> data) {
     this.client = client;
     this.connection = connection;
+    this.data = data;
   }
 
   /**
@@ -37,11 +55,17 @@ public final class RedisEngine implements AutoCloseable {
         .autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
-        .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+        .timeoutOptions(TimeoutOptions.builder()
+            .timeoutSource(new BlockingReadsWaitLonger(commandTimeout)).build())
         .build());
+    StatefulRedisConnection<String, String> text = null;
     try {
-      return new RedisEngine(client, client.connect());
+      text = client.connect();
+      return new RedisEngine(client, text, client.connect(BINARY));
     } catch (RuntimeException e) {
+      if (text != null) {
+        text.close();
+      }
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       throw e;
     }
@@ -51,14 +75,50 @@ public final class RedisEngine implements AutoCloseable {
     return connection.async();
   }
 
-  public boolean isOpen() {
-    return connection.isOpen();
+  /** The binary connection the owner appends on ({@link FencedLog}). */
+  public RedisAsyncCommands<String, byte[]> data() {
+    return data.async();
   }
 
-  /** Closes the connection and stops the client's threads (event loops, timers). */
+  /**
+   * A new binary connection for one blocking reader ({@link LogReader}), which owns and closes it:
+   * a blocked {@code XREAD} holds its connection, so it must not share one with other commands
+   * (scaleout.md §3.1 and §8, lettuce #1179).
+   */
+  public StatefulRedisConnection<String, byte[]> connectReader() {
+    return client.connect(BINARY);
+  }
+
+  public boolean isOpen() {
+    return connection.isOpen() && data.isOpen();
+  }
+
+  /** Closes the connections and stops the client's threads (event loops, timers). */
   @Override
   public void close() {
     connection.close();
+    data.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+  }
+
+  /** The command timeout, plus {@link #MAX_BLOCK} for {@code XREAD} (which may block). */
+  private static final class BlockingReadsWaitLonger extends TimeoutOptions.TimeoutSource {
+
+    private final long normalMillis;
+
+    BlockingReadsWaitLonger(Duration commandTimeout) {
+      this.normalMillis = commandTimeout.toMillis();
+    }
+
+    @Override
+    public long getTimeout(RedisCommand<?, ?, ?> command) {
+      return command.getType() == CommandType.XREAD
+          ? normalMillis + MAX_BLOCK.toMillis() : normalMillis;
+    }
+
+    @Override
+    public TimeUnit getTimeUnit() {
+      return TimeUnit.MILLISECONDS;
+    }
   }
 }

@@ -30,6 +30,17 @@ final class Script {
 
   <T> CompletionStage<T> run(RedisScriptingAsyncCommands<String, String> redis, String[] keys,
       String... args) {
+    return call(redis, keys, args);
+  }
+
+  /** On a binary connection ({@link RedisEngine#data()}): arguments and bulk replies are bytes. */
+  <T> CompletionStage<T> run(RedisScriptingAsyncCommands<String, byte[]> redis, String[] keys,
+      byte[]... args) {
+    return call(redis, keys, args);
+  }
+
+  private <V, T> CompletionStage<T> call(RedisScriptingAsyncCommands<String, V> redis,
+      String[] keys, V[] args) {
     CompletionStage<T> bySha = redis.evalsha(sha, output, keys, args);
     return bySha.handle((value, failure) -> {
       if (failure == null) {

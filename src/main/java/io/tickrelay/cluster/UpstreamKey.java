@@ -42,6 +42,14 @@ public record UpstreamKey(String provider, String account, String stream) {
     return "tr:" + hashTag() + ":log:" + escape(stream);
   }
 
+  /**
+   * The log's numbering: a hash with the epoch ({@code e}) and the last sequence number given out
+   * ({@code s}), written only by the append script, in the same step as the entry.
+   */
+  public String metaKey() {
+    return "tr:" + hashTag() + ":meta:" + escape(stream);
+  }
+
   /** Where a release is announced, so standbys need not wait for their next try. */
   public String eventsChannel() {
     return "tr:" + hashTag() + ":events:" + escape(stream);

@@ -12,7 +12,6 @@ import io.tickrelay.testing.SteppedClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -108,10 +107,10 @@ class LeaseTest {
   void anOwnerWhoseRenewalsStallLosesTheLeaseAndItsLateAppendIsRefused() throws Exception {
     Lease a = lease(nodeA, "a", SHORT_TTL, Clock.systemUTC());
     Lease b = lease(nodeB, "b", SHORT_TTL, Clock.systemUTC());
-    FencedLog logA = new FencedLog(nodeA.commands(), 1000);
-    FencedLog logB = new FencedLog(nodeB.commands(), 1000);
+    FencedLog logA = new FencedLog(nodeA.data(), 1000);
+    FencedLog logB = new FencedLog(nodeB.data(), 1000);
     long termA = get(a.acquire()).getAsLong();
-    assertTrue(get(logA.append(key, a.fence(), Map.of("d", "from a"))).accepted());
+    assertTrue(get(logA.append(key, a.fence(), 1, bytes("from a"))).accepted());
 
     // a stops renewing (a GC pause, SIGSTOP, a partition): b keeps trying, as a standby does
     long termB = Await.value("b to take the lease after a's expiry", WAIT,
@@ -123,12 +122,12 @@ class LeaseTest {
     assertFalse(a.holds(), "a's own view ran out before Redis gave the lease away");
 
     // a wakes up and writes as if nothing happened: Redis refuses it and names the new term
-    Appended late = get(logA.append(key, a.fence(), Map.of("d", "late from a")));
+    Appended late = get(logA.append(key, a.fence(), 1, bytes("late from a")));
     assertFalse(late.accepted());
     assertEquals(termB, late.current().term());
     assertEquals(b.fence(), late.current());
     assertFalse(get(a.renew()), "the old owner cannot extend the new owner's lease");
-    assertTrue(get(logB.append(key, b.fence(), Map.of("d", "from b"))).accepted());
+    assertTrue(get(logB.append(key, b.fence(), 1, bytes("from b"))).accepted());
 
     assertEquals(Long.valueOf(2), get(nodeB.commands().xlen(key.logKey())));
     assertEquals(java.util.List.of("from a", "from b"),
@@ -173,10 +172,10 @@ class LeaseTest {
   void theLogKeepsAtLeastItsCapAndTrimsTheRest() throws Exception {
     Lease a = lease(nodeA, "a", LONG_TTL, Clock.systemUTC());
     get(a.acquire());
-    FencedLog log = new FencedLog(nodeA.commands(), 100);
+    FencedLog log = new FencedLog(nodeA.data(), 100);
     CompletableFuture<?>[] appends = new CompletableFuture<?>[1000];
     for (int i = 0; i < appends.length; i++) {
-      appends[i] = log.append(key, a.fence(), Map.of("d", "event " + i)).toCompletableFuture();
+      appends[i] = log.append(key, a.fence(), 1, bytes("event " + i)).toCompletableFuture();
     }
     CompletableFuture.allOf(appends).get(10, TimeUnit.SECONDS);
     long length = get(nodeA.commands().xlen(key.logKey()));
@@ -184,11 +183,16 @@ class LeaseTest {
   }
 
   @Test
-  void anExplicitEntryIdIsKept() throws Exception {
+  void theEntryIdIsTheNextSequenceNumberAndAnEntryMayTakeSeveral() throws Exception {
     Lease a = lease(nodeA, "a", LONG_TTL, Clock.systemUTC());
     get(a.acquire());
-    FencedLog log = new FencedLog(nodeA.commands(), 100);
-    assertEquals("7-0", get(log.append(key, a.fence(), "7-0", Map.of("d", "seven"))).entryId());
+    FencedLog log = new FencedLog(nodeA.data(), 100);
+    Appended first = get(log.append(key, a.fence(), 3, bytes("three events")));
+    assertEquals("1-0", first.entryId());
+    Appended second = get(log.append(key, a.fence(), 1, bytes("one")));
+    assertEquals("4-0", second.entryId(), "the first entry took 1, 2 and 3");
+    assertEquals(first.epoch(), second.epoch());
+    assertEquals(8, first.epoch().length());
   }
 
   /**
@@ -218,7 +222,7 @@ class LeaseTest {
             return term != null && term.isPresent() ? term.getAsLong() : null;
           });
       assertEquals(1, termB, "the term counter was lost with the data");
-      Appended late = get(new FencedLog(a1.commands(), 100).append(key, old, Map.of("d", "x")));
+      Appended late = get(new FencedLog(a1.data(), 100).append(key, old, 1, bytes("x")));
       assertFalse(late.accepted());
       assertEquals(b.fence(), late.current());
     }
@@ -226,6 +230,10 @@ class LeaseTest {
 
   private Lease lease(RedisEngine engine, String name, Duration ttl, Clock clock) {
     return new Lease(engine.commands(), key, token(name), ttl, ttl.dividedBy(4), clock);
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static String token(String name) {

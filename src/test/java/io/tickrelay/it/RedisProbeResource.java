@@ -16,7 +16,6 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -44,8 +43,9 @@ public class RedisProbeResource {
       Lease lease = new Lease(engine.commands(), KEY, "it-node:" + UUID.randomUUID(),
           Duration.ofSeconds(30), Duration.ofSeconds(10), Clock.systemUTC());
       long term = lease.acquire().toCompletableFuture().get(5, TimeUnit.SECONDS).orElseThrow();
-      Appended appended = new FencedLog(engine.commands(), 100)
-          .append(KEY, lease.fence(), Map.of("d", "from inside the server"))
+      Appended appended = new FencedLog(engine.data(), 100)
+          .append(KEY, lease.fence(), 1,
+              "from inside the server".getBytes(java.nio.charset.StandardCharsets.UTF_8))
           .toCompletableFuture().get(5, TimeUnit.SECONDS);
       return "term=" + term + "\naccepted=" + appended.accepted()
           + "\nlettuce=" + origin(RedisClient.class)
