@@ -1,5 +1,6 @@
 package io.tickrelay.alpaca;
 
+import io.tickrelay.admission.Printable;
 import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.Streams;
@@ -19,6 +20,9 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
@@ -34,10 +38,13 @@ public final class AlpacaProtocol implements UpstreamProtocol {
   private static final JsonCodec JSON = (JsonCodec) WireFormat.JSON.codec();
   static final String CONNECTED = "connected";
   static final String AUTHENTICATED = "authenticated";
+  private static final int MAX_LOGGED_TYPES = 32;
 
   private final String stream;
   private final UnaryOperator<String> path;
   private final AssetClass assetClass;
+  private final AtomicLong tooDeep = new AtomicLong();
+  private final Set<String> loggedTooDeep = ConcurrentHashMap.newKeySet();
 
   private AlpacaProtocol(String stream, UnaryOperator<String> path, AssetClass assetClass) {
     this.stream = stream;
@@ -114,9 +121,28 @@ public final class AlpacaProtocol implements UpstreamProtocol {
         items.add(new Inbound.Ack(null, ack.interest()));
       } else if (message instanceof ServerMessage.Malformed malformed) {
         LOG.fine(() -> stream + ": malformed upstream element of type " + malformed.type() + " dropped");
+      } else if (message instanceof ServerMessage.TooDeep tooDeep) {
+        refusedTooDeep(tooDeep.type(), frame);
       }
     }
     return items;
+  }
+
+  /** Upstream messages refused for nesting past {@link ServerMessage#MAX_PASS_THROUGH_DEPTH}. */
+  public long refusedTooDeep() {
+    return tooDeep.get();
+  }
+
+  /** Counted always, logged once per type (up to {@value #MAX_LOGGED_TYPES} types) with an excerpt. */
+  private void refusedTooDeep(String type, String frame) {
+    long count = tooDeep.incrementAndGet();
+    if (loggedTooDeep.size() < MAX_LOGGED_TYPES && loggedTooDeep.add(type)) {
+      int at = frame.indexOf("\"T\":\"" + type + "\"");
+      String excerpt = Printable.of(frame.substring(Math.max(0, at - 1)));
+      LOG.warning(() -> stream + ": upstream message of type " + Printable.of(type)
+          + " nested deeper than " + ServerMessage.MAX_PASS_THROUGH_DEPTH
+          + " levels refused, not relayed (" + count + " so far; logged once per type): " + excerpt);
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.tickrelay.distribution;
 
+import io.tickrelay.admission.Printable;
 import io.tickrelay.delivery.ClientOutbox;
 import io.tickrelay.marketdata.Channel;
 import io.tickrelay.marketdata.DemandChanged;
@@ -7,6 +8,7 @@ import io.tickrelay.marketdata.FeedSelected;
 import io.tickrelay.marketdata.GapClosing;
 import io.tickrelay.marketdata.Interest;
 import io.tickrelay.marketdata.MarketEvent;
+import io.tickrelay.marketdata.PassThrough;
 import io.tickrelay.marketdata.UpstreamInterrupted;
 import io.tickrelay.marketdata.UpstreamRestored;
 import io.tickrelay.protocol.ClientMessage;
@@ -40,6 +42,8 @@ import java.util.logging.Logger;
 final class Fanout {
 
   private static final Logger LOG = Logger.getLogger(Fanout.class.getName());
+  /** Kinds of unencodable message logged at most, so an upstream making up types cannot flood the log. */
+  private static final int MAX_LOGGED_KINDS = 32;
 
   private final Subscriptions subscriptions;
   private final LastValues lastValues = new LastValues();
@@ -53,6 +57,9 @@ final class Fanout {
   private final GapBook gaps;
   private final Duration linger;
   private final Clock clock;
+  private long unencodable; // under this object's lock
+  private final Set<String> unencodableKinds = new HashSet<>();
+
   /**
    * Upstream subscriptions whose last client left, kept until their linger ends: when it ends
    * ({@link #nanoTime} units), oldest first. One timer serves them all ({@link #lingerTimer}), so
@@ -397,8 +404,11 @@ final class Fanout {
     }
     List<ClientOutbox.Item> items = new ArrayList<>(wantedMissed.size());
     wantedMissed.forEach(s -> {
-      client.sentSeq(s.seq());
-      items.add(new ClientOutbox.Item(encoded(client, s, true), null));
+      byte[] bytes = encoded(client, s, true);
+      if (bytes != null) {
+        client.sentSeq(s.seq());
+        items.add(new ClientOutbox.Item(bytes, null));
+      }
     });
     if (client.outbox().data(items) == ClientOutbox.Offer.SLOW) {
       slow.accept(client);
@@ -406,7 +416,7 @@ final class Fanout {
     }
     client.deliveredAfter(GapBook.keys(wanted), from);
     client.send(GatewayMessages.resumed(
-        client.format(), epoch, from + 1, head, wantedMissed.size(), gapCount));
+        client.format(), epoch, from + 1, head, items.size(), gapCount));
   }
 
   /**
@@ -491,11 +501,14 @@ final class Fanout {
       // a last value or a released quote is older than what the client may have had since: it
       // keeps its x-seq only while that stays in order, otherwise it goes as a plain snapshot
       boolean withSeq = sequenced && (live || s.gap() != null || s.seq() > client.highestSeqSent());
+      byte[] bytes = encoded(client, s, withSeq);
+      if (bytes == null) {
+        continue;
+      }
       if (withSeq) {
         client.sentSeq(s.seq());
       }
-      items.add(new ClientOutbox.Item(
-              encoded(client, s, withSeq), s.key(), live ? s.eventNanos() : 0));
+      items.add(new ClientOutbox.Item(bytes, s.key(), live ? s.eventNanos() : 0));
     }
     if (client.outbox().data(items) == ClientOutbox.Offer.SLOW) {
       slow.accept(client);
@@ -504,10 +517,34 @@ final class Fanout {
     }
   }
 
-  /** An event's shared encoding, or a gap marker made for this client's subscriptions. */
-  private static byte[] encoded(ClientSession client, Streamed s, boolean sequenced) {
+  /** Deliveries skipped because their message could not be encoded, see {@link Streamed#bytes}. */
+  synchronized long unencodable() {
+    return unencodable;
+  }
+
+  private void unencodable(ClientSession client, Streamed s) {
+    unencodable++;
+    String kind = s.event() instanceof PassThrough p
+        ? "passed-through T:" + Printable.of(p.type())
+        : s.event().getClass().getSimpleName();
+    if (unencodableKinds.size() < MAX_LOGGED_KINDS && unencodableKinds.add(kind)) {
+      LOG.log(Level.WARNING, s.failure(), () -> stream + ": a " + kind + " message (seq " + s.seq()
+          + ") cannot be encoded for " + client.format() + " and is skipped for every client;"
+          + " logged once per kind");
+    }
+  }
+
+  /**
+   * An event's shared encoding, or a gap marker made for this client's subscriptions; null for an
+   * event that cannot be encoded, which is skipped (counted, logged once per kind).
+   */
+  private byte[] encoded(ClientSession client, Streamed s, boolean sequenced) {
     if (s.gap() == null) {
-      return s.bytes(client.format(), sequenced);
+      byte[] bytes = s.bytes(client.format(), sequenced);
+      if (bytes == null) {
+        unencodable(client, s);
+      }
+      return bytes;
     }
     return GatewayMessages.gap(
         client.format(), GapBook.forClient(s.gap(), client.subscriptions()), s.seq());

@@ -26,6 +26,11 @@ final class Streamed {
   private final ConflationKey key;
   private final long eventNanos;
   private final byte[][] encodings = new byte[WireFormat.values().length * 2][];
+  /** Why an encoding failed, null while none did; see {@link #bytes}. */
+  private RuntimeException failure;
+
+  /** Stands in an encoding slot for one that failed, so it is tried once, not per client. */
+  private static final byte[] UNENCODABLE = new byte[0];
 
   /**
    * A gap marker; {@code live} false for one that only replays carry (a demand marker, written
@@ -89,14 +94,29 @@ final class Streamed {
     return key;
   }
 
-  /** Callers hold the fan-out lock, so each encoding is made exactly once. */
+  /**
+   * Callers hold the fan-out lock, so each encoding is made exactly once. Null when the event
+   * cannot be encoded in this form ({@link #failure()} says why): the encoders take every value a
+   * decoder produces, so that would be a bug, and it must cost only this message, not the rest of
+   * the fan-out round or a resuming client's replay.
+   */
   byte[] bytes(WireFormat format, boolean withSeq) {
     int slot = format.ordinal() * 2 + (withSeq ? 1 : 0);
     byte[] bytes = encodings[slot];
     if (bytes == null) {
-      bytes = withSeq ? GatewayMessages.event(format, event, seq) : format.codec().event(event);
+      try {
+        bytes = withSeq ? GatewayMessages.event(format, event, seq) : format.codec().event(event);
+      } catch (RuntimeException e) {
+        failure = e;
+        bytes = UNENCODABLE;
+      }
       encodings[slot] = bytes;
     }
-    return bytes;
+    return bytes == UNENCODABLE ? null : bytes;
+  }
+
+  /** The failure that made {@link #bytes} return null, else null. */
+  RuntimeException failure() {
+    return failure;
   }
 }

@@ -3,12 +3,14 @@ package io.tickrelay.protocol;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 
 /** Writes JSON text with Alpaca's conventions: RFC-3339 timestamps, integral numbers unadorned. */
 final class JsonWriter implements MessageWriter {
 
   private final StringBuilder out = new StringBuilder(128);
-  private final boolean[] needComma = new boolean[32];
+  /** Per open object or array, whether the next value needs a comma; grows with the nesting. */
+  private boolean[] needComma = new boolean[16];
   private int depth;
   private boolean afterKey;
 
@@ -26,7 +28,10 @@ final class JsonWriter implements MessageWriter {
   private void open(char c) {
     beforeValue();
     out.append(c);
-    needComma[++depth] = false;
+    if (++depth == needComma.length) {
+      needComma = Arrays.copyOf(needComma, depth * 2);
+    }
+    needComma[depth] = false;
   }
 
   @Override

@@ -322,8 +322,15 @@ final class Messages {
       }
       MarketEvent event =
           assetClass == AssetClass.CRYPTO ? CryptoMessages.readEvent(type, m) : readStockEvent(type, m);
-      // a type the gateway does not model is relayed as it came, so a new Alpaca type keeps working
-      return new ServerMessage.Data(event != null ? event : PassThroughMessages.read(type, m));
+      if (event != null) {
+        return new ServerMessage.Data(event);
+      }
+      // a type the gateway does not model is relayed as it came, so a new Alpaca type keeps
+      // working; within a depth no real message comes near, so that no client pays for a hostile one
+      if (PassThroughMessages.deeperThan(m, PassThroughMessages.MAX_DEPTH)) {
+        return new ServerMessage.TooDeep(type);
+      }
+      return new ServerMessage.Data(PassThroughMessages.read(type, m));
     } catch (RuntimeException malformed) {
       // one malformed element must not cost the rest of the frame
       return new ServerMessage.Malformed(type);

@@ -23,4 +23,14 @@ public sealed interface ServerMessage {
 
   /** A data message whose fields do not fit its type (a string price, no timestamp); dropped. */
   record Malformed(String type) implements ServerMessage {}
+
+  /**
+   * A data message of a type the gateway passes through, nested deeper than {@link
+   * #MAX_PASS_THROUGH_DEPTH} levels; refused, never relayed (docs/PROTOCOL.md, "Passed-through
+   * messages").
+   */
+  record TooDeep(String type) implements ServerMessage {}
+
+  /** Levels of objects and arrays a passed-through message may have, its own object counted. */
+  int MAX_PASS_THROUGH_DEPTH = 32;
 }

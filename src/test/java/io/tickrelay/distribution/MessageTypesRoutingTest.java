@@ -199,4 +199,126 @@ class MessageTypesRoutingTest {
       assertFalse(replay.contains("AMZN"), "only the client's symbols: " + replay);
     }
   }
+  /** A passed-through message whose field {@code v} is {@code levels} arrays deep. */
+  private static PassThrough deep(String symbol, int levels) {
+    Object value = 1L;
+    for (int i = 0; i < levels; i++) {
+      value = List.of(value);
+    }
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("S", symbol);
+    fields.put("v", value);
+    return new PassThrough("zz", symbol, null, fields);
+  }
+
+  private static WsProbe msgpackSubscribed(String... trades) throws Exception {
+    WsProbe sdk = WsProbe.connect(server.uri("sip"), Map.of("Content-Type", "application/msgpack"));
+    sdk.awaitBinary(f -> SdkMsgpack.hasType(f, "success"), WAIT);
+    Map<String, Object> auth = new LinkedHashMap<>();
+    auth.put("action", "auth");
+    auth.put("key", HubServer.KEY);
+    auth.put("secret", HubServer.SECRET);
+    sdk.send(SdkMsgpack.pack(auth));
+    sdk.awaitBinary(f -> SdkMsgpack.hasType(f, "success"), WAIT);
+    Map<String, Object> subscribe = new LinkedHashMap<>();
+    subscribe.put("action", "subscribe");
+    subscribe.put("trades", List.of(trades));
+    sdk.send(SdkMsgpack.pack(subscribe));
+    sdk.awaitBinary(f -> SdkMsgpack.hasType(f, "subscription"), WAIT);
+    return sdk;
+  }
+
+  /** Waits until msgpack frames have carried every trade id in {@code ids}. */
+  private static void awaitTrades(WsProbe sdk, long... ids) throws InterruptedException {
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    java.util.Set<Long> wanted = new java.util.HashSet<>();
+    for (long id : ids) {
+      wanted.add(id);
+    }
+    while (!seen.containsAll(wanted)) {
+      sdk.awaitBinary(f -> seen.addAll(tradeIds(f)), WAIT); // frames with nothing new are skipped
+    }
+  }
+
+  private static List<Long> tradeIds(byte[] frame) {
+    try {
+      return SdkMsgpack.frame(frame).stream()
+          .filter(m -> m.get("T").asStringValue().asString().equals("t"))
+          .map(m -> m.get("i").asIntegerValue().toLong()).toList();
+    } catch (java.io.IOException | RuntimeException notAFrame) {
+      return List.of();
+    }
+  }
+
+  /**
+   * A passed-through message nested deeper than the JSON writer's old fixed 32-level stack threw
+   * on the fan-out thread: the round was lost for every client after the first that got it, the
+   * trades beside it included, and a resume replayed the same exception. Now it reaches JSON and
+   * msgpack clients alike, and so does everything beside it.
+   */
+  @Test
+  void aDeeplyNestedPassThroughCostsNoClientItsRound() throws Exception {
+    try (WsProbe json = subscribed("{\"action\":\"subscribe\",\"trades\":[\"DEEP\",\"FLAT\"]}");
+        WsProbe flat = subscribed("{\"action\":\"subscribe\",\"trades\":[\"FLAT\"]}");
+        WsProbe sdk = msgpackSubscribed("DEEP", "FLAT")) {
+      publish(deep("DEEP", 40), ClientHubTest.trade("DEEP", 1, 10), deep("DEEP", 1000),
+          ClientHubTest.trade("FLAT", 2, 20));
+      json.awaitText("\"i\":2,", WAIT);
+      assertEquals(1, count(json.received(), "\"i\":1,"));
+      awaitTrades(sdk, 1, 2);
+      flat.awaitText("\"i\":2,", WAIT);
+      String all = String.join("", json.received());
+      assertTrue(all.contains("\"v\":" + "[".repeat(40) + "1" + "]".repeat(40) + "}"), all);
+      assertTrue(all.contains("[".repeat(1000) + "1"), "1000 levels delivered");
+    }
+  }
+
+  /** A value no writer knows what to do with (its text throws): only that message is lost. */
+  @Test
+  void aMessageThatCannotBeEncodedIsSkippedAloneLiveAndOnResume() throws Exception {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("S", "ODD");
+    fields.put("v", new Object() {
+      @Override
+      public String toString() {
+        throw new IllegalStateException("injected: unencodable");
+      }
+    });
+    PassThrough unencodable = new PassThrough("zz", "ODD", null, fields);
+    String epoch;
+    try (WsProbe first = subscribed("{\"action\":\"subscribe\",\"trades\":[\"ODD\"]}");
+        WsProbe second = subscribed("{\"action\":\"subscribe\",\"trades\":[\"ODD\"]}");
+        WsProbe sdk = msgpackSubscribed("ODD");
+        WsProbe sequenced = subscribed(null)) {
+      sequenced.send("{\"action\":\"x-options\",\"sequence\":true}");
+      String options = sequenced.awaitText("x-options", WAIT);
+      epoch = options.replaceAll(".*\"epoch\":\"([^\"]*)\".*", "$1");
+      sequenced.send("{\"action\":\"subscribe\",\"trades\":[\"ODD\"]}");
+      sequenced.awaitText("subscription", WAIT);
+      publish(ClientHubTest.trade("ODD", 1, 1));
+      String seen = sequenced.awaitText("\"x-seq\":", WAIT);
+      long lastSeen = Long.parseLong(seen.replaceAll(".*\"x-seq\":(\\d+).*", "$1"));
+
+      publish(unencodable, ClientHubTest.trade("ODD", 2, 2), unencodable,
+          ClientHubTest.trade("ODD", 3, 3));
+      for (WsProbe probe : List.of(first, second, sequenced)) {
+        probe.awaitText("\"i\":3,", WAIT);
+        assertEquals(1, count(probe.received(), "\"i\":2,"));
+        assertEquals(0, count(probe.received(), "\"T\":\"zz\""));
+      }
+      awaitTrades(sdk, 2, 3);
+
+      try (WsProbe resumed = subscribed(null)) {
+        resumed.send("{\"action\":\"x-options\",\"sequence\":true}");
+        resumed.awaitText("x-options", WAIT);
+        resumed.send("{\"action\":\"subscribe\",\"trades\":[\"ODD\"]}");
+        resumed.awaitText("subscription", WAIT);
+        resumed.send("{\"action\":\"x-resume\",\"epoch\":\"" + epoch + "\",\"seq\":" + lastSeen + "}");
+        resumed.awaitText("x-resumed", WAIT);
+        String replay = String.join("", resumed.received());
+        assertTrue(replay.contains("\"i\":2,") && replay.contains("\"i\":3,"), replay);
+        assertTrue(resumed.isOpen(), "the resuming client stays connected");
+      }
+    }
+  }
 }

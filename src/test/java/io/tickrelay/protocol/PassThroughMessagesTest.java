@@ -123,4 +123,68 @@ class PassThroughMessagesTest {
         "{\"T\":\"n2\",\"S\":\"AAPL\",\"t\":\"2025-01-01T00:00:00.500Z\",\"uint64\":18446744073709551615}",
         new String(JSON.event(p), StandardCharsets.UTF_8));
   }
+  /** A field value nested {@code levels} arrays deep around 1, built without recursion. */
+  private static Object nested(int levels) {
+    Object value = 1L;
+    for (int i = 0; i < levels; i++) {
+      value = List.of(value);
+    }
+    return value;
+  }
+
+  private static PassThrough deep(int levels) {
+    Map<String, Object> fields = new java.util.LinkedHashMap<>();
+    fields.put("S", "NVDA");
+    fields.put("v", nested(levels));
+    return new PassThrough("zz", "NVDA", null, fields);
+  }
+
+  /**
+   * The encoders take any depth they are given: a fixed 32-level comma stack used to throw
+   * ArrayIndexOutOfBoundsException on the fan-out thread past 31 levels, and a recursive value
+   * writer would overflow the stack at 100,000.
+   */
+  @Test
+  void anyNestingDepthEncodesForJsonAndMsgpackClients() throws Exception {
+    for (int levels : new int[] {31, 40, 1000, 100_000}) {
+      String json = new String(JSON.event(deep(levels)), StandardCharsets.UTF_8);
+      String expected = "{\"T\":\"zz\",\"S\":\"NVDA\",\"v\":"
+          + "[".repeat(levels) + "1" + "]".repeat(levels) + "}";
+      assertEquals(expected, json, "JSON at " + levels);
+      byte[] packed = MSGPACK.event(deep(levels));
+      int at = packed.length - levels - 1; // each one-element array is fixarray 0x91, then fixint 1
+      for (int i = 0; i < levels; i++) {
+        assertEquals((byte) 0x91, packed[at + i], "msgpack array header " + i + " at " + levels);
+      }
+      assertEquals(1, packed[packed.length - 1], "msgpack at " + levels);
+      String sequenced =
+          new String(GatewayMessages.event(WireFormat.JSON, deep(levels), 3), StandardCharsets.UTF_8);
+      assertTrue(sequenced.endsWith("]".repeat(levels) + ",\"x-seq\":3}"), "x-seq at " + levels);
+    }
+  }
+
+  private static String deepElement(int depth) {
+    // the element's own object is level 1, so depth - 1 arrays in its field
+    return "{\"T\":\"zz\",\"S\":\"NVDA\",\"v\":" + "[".repeat(depth - 1) + "1"
+        + "]".repeat(depth - 1) + "}";
+  }
+
+  private static final String TRADE =
+      "{\"T\":\"t\",\"S\":\"NVDA\",\"i\":7,\"x\":\"V\",\"p\":120.5,\"s\":10,"
+          + "\"t\":\"2025-01-01T00:00:00Z\",\"c\":[\"@\"],\"z\":\"C\"}";
+
+  @Test
+  void anUpstreamElementNestedBeyondTheLimitIsRefusedAloneAtParseTime() throws ProtocolException {
+    int limit = PassThroughMessages.MAX_DEPTH;
+    for (int depth : new int[] {limit + 1, 40, 900}) {
+      List<ServerMessage> messages =
+          JSON.decodeServer("[" + TRADE + "," + deepElement(depth) + "," + TRADE + "]");
+      assertEquals(3, messages.size(), "depth " + depth);
+      assertInstanceOf(ServerMessage.Data.class, messages.get(0));
+      assertEquals(new ServerMessage.TooDeep("zz"), messages.get(1), "depth " + depth);
+      assertInstanceOf(ServerMessage.Data.class, messages.get(2), "the rest of the frame is kept");
+    }
+    PassThrough atLimit = read("[" + deepElement(limit) + "]", AssetClass.STOCKS);
+    assertEquals(deepElement(limit), new String(JSON.event(atLimit), StandardCharsets.UTF_8));
+  }
 }
