@@ -96,7 +96,7 @@ final class Churn {
   }
 
   private MemorySnapshot snapshot(GatewayProcess g, int cycles) throws Exception {
-    MemorySnapshot s = MemorySnapshot.take(g, cycles, settings.churnTrim);
+    MemorySnapshot s = MemorySnapshot.take(g, cycles, settings.churnTrim, settings.churnMallocInfo);
     System.out.println("bench: churn: " + s.line());
     return s;
   }

@@ -16,6 +16,9 @@ import java.util.Map;
  *     glibc's free lists held is the difference
  * @param nativeKb Native Memory Tracking's committed KB per category and "Total" (empty without
  *     {@code -XX:NativeMemoryTracking})
+ * @param rssKb resident KB per kind of mapping ({@link NativeHeap#rssByKind}), before any trim
+ * @param malloc glibc's totals ({@link NativeHeap#mallocInfo}: system, free, mmap, arenas), empty
+ *     unless asked for
  * @param threads the process's threads
  * @param httpSessions HTTP session objects on the heap
  * @param webSocketSessions the container's WebSocket session objects on the heap
@@ -28,6 +31,8 @@ record MemorySnapshot(
     long rss,
     long rssTrimmed,
     Map<String, Long> nativeKb,
+    Map<String, Long> rssKb,
+    Map<String, Long> malloc,
     long threads,
     long httpSessions,
     long webSocketSessions,
@@ -46,6 +51,11 @@ record MemorySnapshot(
   static final String CLIENT_SESSION_CLASS = "io.tickrelay.distribution.ClientSession";
 
   static MemorySnapshot take(GatewayProcess g, int cycles, boolean trim) throws Exception {
+    return take(g, cycles, trim, false);
+  }
+
+  static MemorySnapshot take(GatewayProcess g, int cycles, boolean trim, boolean mallocInfo)
+      throws Exception {
     g.gc();
     Thread.sleep(1000); // let the heap metric and RSS settle after the collection
     g.gc();
@@ -54,9 +64,13 @@ record MemorySnapshot(
     long rss = g.rssBytes();
     Map<String, Long> nativeKb = g.nativeMemoryKb();
     long threads = g.threads();
+    Map<String, Long> rssKb = NativeHeap.rssByKind(g.pid(), NativeHeap.javaHeapRange(g.jcmd("GC.heap_info")));
+    Map<String, Long> malloc = mallocInfo
+        ? NativeHeap.mallocInfo(g.pid(), java.nio.file.Path.of("target/bench/malloc-info-" + cycles + ".xml"))
+        : Map.of();
     long rssTrimmed = trim && g.trimNativeHeap() ? g.rssBytes() : -1;
     Map<String, long[]> histogram = g.histogram(); // a full GC of its own first
-    return new MemorySnapshot(cycles, used, committed, rss, rssTrimmed, nativeKb, threads,
+    return new MemorySnapshot(cycles, used, committed, rss, rssTrimmed, nativeKb, rssKb, malloc, threads,
         count(histogram, HTTP_SESSION_CLASSES), count(histogram, WEBSOCKET_SESSION_CLASSES),
         count(histogram, CLIENT_SESSION_CLASS));
   }
@@ -84,6 +98,8 @@ record MemorySnapshot(
     m.put("rss_bytes", rss);
     m.put("rss_trimmed_bytes", rssTrimmed);
     m.put("nmt_committed_kb", new LinkedHashMap<>(nativeKb));
+    m.put("rss_kb", new LinkedHashMap<>(rssKb));
+    m.put("malloc", new LinkedHashMap<>(malloc));
     m.put("threads", threads);
     m.put("http_sessions", httpSessions);
     m.put("websocket_sessions", webSocketSessions);
@@ -95,11 +111,22 @@ record MemorySnapshot(
   String line() {
     return String.format(
         "%7d cycles: heap used %.1f MB (committed %.1f), RSS %.1f MB%s, NMT committed %s,"
-            + " %d threads, sessions: HTTP %d, WebSocket %d, ClientSession %d",
+            + " %d threads, sessions: HTTP %d, WebSocket %d, ClientSession %d; RSS by mapping: %s%s",
         cycles, heapUsed / 1e6, heapCommitted / 1e6, rss / 1e6,
         rssTrimmed < 0 ? "" : String.format(" (%.1f after trim)", rssTrimmed / 1e6),
         nativeCommittedKb() < 0 ? "off" : String.format("%.1f MB", nativeCommittedKb() * 1024 / 1e6),
-        threads, httpSessions, webSocketSessions, clientSessions);
+        threads, httpSessions, webSocketSessions, clientSessions, kinds(),
+        malloc.isEmpty() ? "" : String.format("; malloc: %.1f MB from the OS, %.1f MB of it free,"
+            + " %.1f MB mmapped, %d arenas", malloc.getOrDefault("system", 0L) / 1e6,
+            malloc.getOrDefault("free", 0L) / 1e6, malloc.getOrDefault("mmap", 0L) / 1e6,
+            malloc.getOrDefault("arenas", 0L)));
+  }
+
+  private String kinds() {
+    StringBuilder b = new StringBuilder();
+    rssKb.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ')
+        .append(k.equals("arena_heaps") ? Long.toString(v) : String.format("%.1f MB", v * 1024 / 1e6)));
+    return b.toString();
   }
 
   /** NMT categories whose committed memory changed most from {@code before}, largest first. */

@@ -41,6 +41,7 @@ final class Settings {
   java.time.Duration churnSettle = java.time.Duration.parse(prop("bench.churn.settle", "PT15S"));
   int churnCheckpoints = Integer.parseInt(prop("bench.churn.checkpoints", "4"));
   boolean churnTrim = Boolean.parseBoolean(prop("bench.churn.trim", "false"));
+  boolean churnMallocInfo = Boolean.parseBoolean(prop("bench.churn.mallocinfo", "false"));
   String out = prop("bench.out", "target/bench/results.json");
 
   static Settings fromSystemProperties() {
@@ -86,6 +87,7 @@ final class Settings {
       m.put("churn_settle", churnSettle.toString());
       m.put("churn_checkpoints", churnCheckpoints);
       m.put("churn_trim", churnTrim);
+      m.put("churn_mallocinfo", churnMallocInfo);
     }
     return m;
   }
