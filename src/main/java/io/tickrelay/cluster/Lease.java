@@ -33,6 +33,9 @@ public final class Lease {
       "if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end\n"
           + "local term = redis.call('INCR', KEYS[2])\n"
           + "redis.call('SET', KEYS[1], ARGV[1] .. '|' .. term, 'NX', 'PX', ARGV[2])\n"
+          + "local t = redis.call('TIME')\n"
+          + "redis.call('SET', KEYS[3], ARGV[1] .. '|' .. term .. '|'"
+          + " .. (tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)))\n"
           + "return term\n",
       ScriptOutputType.INTEGER);
 
@@ -97,7 +100,8 @@ public final class Lease {
    */
   public CompletionStage<OptionalLong> acquire() {
     Instant sent = clock.instant();
-    return ACQUIRE.<Long>run(redis, new String[] {key.ownerKey(), key.termKey()}, node, millis())
+    return ACQUIRE.<Long>run(redis,
+            new String[] {key.ownerKey(), key.termKey(), key.sinceKey()}, node, millis())
         .thenApply(term -> {
           if (term == null || term == 0) {
             return OptionalLong.empty();
@@ -159,6 +163,25 @@ public final class Lease {
   /** Who holds the lease according to Redis now (null: nobody). */
   public CompletionStage<Holder> holder() {
     return redis.get(key.ownerKey()).thenApply(Holder::parse);
+  }
+
+  /**
+   * Who holds the lease and since when, by Redis' clock (null: nobody; since null when the
+   * record of the acquire is missing or names an earlier holder).
+   */
+  public CompletionStage<Ownership> ownership() {
+    return redis.mget(key.ownerKey(), key.sinceKey()).thenApply(values -> {
+      Holder holder = Holder.parse(values.get(0).getValueOrElse(null));
+      if (holder == null) {
+        return null;
+      }
+      String since = values.get(1).getValueOrElse(null);
+      String prefix = holder.value() + "|";
+      Instant at = since != null && since.startsWith(prefix)
+          ? Instant.ofEpochMilli(Long.parseLong(since.substring(prefix.length())))
+          : null;
+      return new Ownership(holder, at);
+    });
   }
 
   private void lose(Holder current) {

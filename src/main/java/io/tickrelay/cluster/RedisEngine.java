@@ -12,8 +12,11 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.RedisCommand;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * One node's connections to Redis: text for the lease and the demand, binary for the data plane's
@@ -21,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * is down are rejected, not queued: Lettuce by default replays them after a reconnect
  * (lettuce-core #466), and a renewal or an append replayed seconds late is exactly what fencing
  * must rule out (scaleout.md §3.1). Every command times out after {@code commandTimeout}, a
- * blocking read ({@code XREAD BLOCK}) after at most {@link #MAX_BLOCK} more.
+ * blocking read ({@code XREAD BLOCK}) after at most {@link #MAX_BLOCK} more. A lost connection is
+ * retried every 100 ms growing to 1 s, not Lettuce's default of up to 30 s, so an owner is back
+ * within a lease of Redis returning.
  */
 public final class RedisEngine implements AutoCloseable {
 
@@ -50,7 +55,11 @@ public final class RedisEngine implements AutoCloseable {
   public static RedisEngine connect(String url, Duration commandTimeout) {
     RedisURI uri = RedisURI.create(url);
     uri.setTimeout(commandTimeout);
-    RedisClient client = RedisClient.create(uri);
+    ClientResources resources = ClientResources.builder()
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(1), 2,
+            TimeUnit.MILLISECONDS))
+        .build();
+    RedisClient client = RedisClient.create(resources, uri);
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -67,7 +76,26 @@ public final class RedisEngine implements AutoCloseable {
         text.close();
       }
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
       throw e;
+    }
+  }
+
+  /**
+   * Where {@code url} points, for logs and status: scheme and host:port (every sentinel's), never
+   * the password or the rest; "(not a Redis URL)" when it does not parse.
+   */
+  public static String describe(String url) {
+    try {
+      RedisURI uri = RedisURI.create(url);
+      if (!uri.getSentinels().isEmpty()) {
+        return "redis-sentinel://" + uri.getSentinels().stream()
+            .map(s -> s.getHost() + ":" + s.getPort()).collect(Collectors.joining(","))
+            + " (master " + uri.getSentinelMasterId() + ")";
+      }
+      return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort();
+    } catch (RuntimeException e) {
+      return "(not a Redis URL)";
     }
   }
 
@@ -98,7 +126,10 @@ public final class RedisEngine implements AutoCloseable {
   public void close() {
     connection.close();
     data.close();
+    ClientResources resources = client.getResources();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    // a client given its resources leaves them running (RedisClient#shutdown javadoc)
+    resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
   }
 
   /** The command timeout, plus {@link #MAX_BLOCK} for {@code XREAD} (which may block). */

@@ -37,6 +37,14 @@ public record UpstreamKey(String provider, String account, String stream) {
     return "tr:" + hashTag() + ":term:" + escape(stream);
   }
 
+  /**
+   * When the current holder took the lease: {@code "<node token>|<term>|<Redis time in ms>"},
+   * written by each acquire, read for status (valid only while it names the owner key's holder).
+   */
+  public String sinceKey() {
+    return "tr:" + hashTag() + ":since:" + escape(stream);
+  }
+
   /** The capped Redis Stream the owner appends the stream's events to. */
   public String logKey() {
     return "tr:" + hashTag() + ":log:" + escape(stream);

@@ -12,6 +12,7 @@ import java.util.List;
  * @param modeReason why that mode runs (config/GatewayMode): {@code TICKRELAY_MODE}, or the names
  *     of the credential settings found (an empty-but-present variable shows as {@code (empty)}),
  *     never their values
+ * @param cluster this node's view of the cluster (issue 14); null, and left out, for a single node
  */
 public record GatewayStatus(
     Instant generatedAt,
@@ -19,7 +20,8 @@ public record GatewayStatus(
     String modeReason,
     List<UpstreamView> upstreams,
     ConnectionLimits connectionLimits,
-    ClientFigures clients) {
+    ClientFigures clients,
+    io.tickrelay.cluster.ClusterStatus cluster) {
 
   /**
    * How close the gateway is to the limits that turn connections away: Alpaca allows one stream

@@ -23,6 +23,7 @@ public class StatusResource {
   @Inject UpstreamConnections upstreams;
   @Inject ClientSessions clients;
   @Inject GatewayConfig config;
+  @Inject io.tickrelay.cluster.Cluster cluster;
 
   Clock clock = Clock.systemUTC();
 
@@ -38,6 +39,7 @@ public class StatusResource {
         config.mode().reason(),
         statuses.stream().map(s -> UpstreamView.of(s, now)).toList(),
         GatewayStatus.ConnectionLimits.of(statuses, clientFigures),
-        clientFigures);
+        clientFigures,
+        cluster.status().orElse(null));
   }
 }

@@ -28,7 +28,8 @@ import java.util.logging.Logger;
  * The gateway's upstream connections: one {@link ConnectionGroup} per stream, defined by the
  * {@link UpstreamProvider} beans of the provider packages. Client demand of a stream goes to that
  * stream's group; what the connections produce leaves as CDI events. Started on CDI {@link Startup}
- * without blocking it.
+ * without blocking it. When an {@link UpstreamGate} governs (a cluster), each stream is a {@link
+ * GatedStream} the gate opens and closes, and client demand goes to the gate instead.
  */
 @ApplicationScoped
 public class UpstreamConnections {
@@ -45,11 +46,17 @@ public class UpstreamConnections {
   @Inject Event<SubscriptionRefused> refusals;
   @Inject Event<UpstreamInterrupted> interruptions;
   @Inject Event<UpstreamRestored> restorations;
+  @Inject Instance<UpstreamGate> gates;
 
   private final Map<String, ConnectionGroup> groups = new LinkedHashMap<>();
+  /** The streams a gate governs; empty without one. */
+  private final Map<String, GatedStream> gated = new LinkedHashMap<>();
+  /** Null: a single node, no gate. */
+  private UpstreamGate gate;
 
   synchronized void start(@Observes Startup startup) {
     Tasks tasks = managedTasks.tasksVia(managedTasks); // the injected proxy: @Asynchronous applies
+    gate = gates.stream().filter(UpstreamGate::governs).findFirst().orElse(null);
     UpstreamSettings common = common();
     List<UpstreamDefinition> definitions = new ArrayList<>();
     for (UpstreamProvider provider : providers) {
@@ -59,18 +66,29 @@ public class UpstreamConnections {
     definitions.sort(Comparator.comparing((UpstreamDefinition d) -> !Streams.STOCKS.equals(d.stream()))
         .thenComparing(UpstreamDefinition::stream));
     for (UpstreamDefinition definition : definitions) {
-      if (groups.containsKey(definition.stream())) {
+      if (groups.containsKey(definition.stream()) || gated.containsKey(definition.stream())) {
         LOG.severe("Stream " + definition.stream() + " already has an upstream; "
             + definition.settings().name() + " is ignored");
         continue;
       }
       LOG.info(() -> "Stream " + definition.stream() + " is served by " + definition.protocol().provider()
           + " (" + definition.settings().name() + ")");
-      groups.put(definition.stream(), new ConnectionGroup(definition, (d, settings, listener) ->
-          new UpstreamConnection(d.protocol(), settings, transport, tasks, listener, Clock.systemUTC()),
-          new CdiListener(), Clock.systemUTC(), tasks));
+      if (gate == null) {
+        groups.put(definition.stream(), group(definition, tasks));
+      } else {
+        gated.put(definition.stream(), new GatedStream(definition, () -> group(definition, tasks)));
+      }
     }
     groups.values().forEach(ConnectionGroup::start);
+    if (gate != null) {
+      gated.values().forEach(gate::govern);
+    }
+  }
+
+  private ConnectionGroup group(UpstreamDefinition definition, Tasks tasks) {
+    return new ConnectionGroup(definition, (d, settings, listener) ->
+        new UpstreamConnection(d.protocol(), settings, transport, tasks, listener, Clock.systemUTC()),
+        new CdiListener(), Clock.systemUTC(), tasks);
   }
 
   /** The gateway-wide timing every upstream starts from; providers add URL, feeds and keys. */
@@ -98,10 +116,14 @@ public class UpstreamConnections {
   /** Client demand of a stream changed: its group subscribes; streams without an upstream ignore it. */
   void onDemand(@Observes DemandChanged change) {
     ConnectionGroup group;
+    UpstreamGate governing;
     synchronized (this) {
       group = groups.get(change.stream());
+      governing = gated.containsKey(change.stream()) ? gate : null;
     }
-    if (group != null) {
+    if (governing != null) {
+      governing.localDemand(change);
+    } else if (group != null) {
       group.demand(change);
     }
   }
@@ -109,11 +131,14 @@ public class UpstreamConnections {
   /** Every connection of every stream, in definition order. */
   public List<UpstreamStatus> statuses() {
     List<ConnectionGroup> current;
+    List<GatedStream> governed;
     synchronized (this) {
       current = new ArrayList<>(groups.values());
+      governed = new ArrayList<>(gated.values());
     }
     List<UpstreamStatus> all = new ArrayList<>();
     current.forEach(group -> all.addAll(group.statuses()));
+    governed.forEach(stream -> all.addAll(stream.statuses()));
     return all;
   }
 
@@ -124,11 +149,14 @@ public class UpstreamConnections {
    */
   public boolean live(java.util.Set<String> streams) {
     List<ConnectionGroup> current;
+    List<GatedStream> governed;
     synchronized (this) {
       current = new ArrayList<>(groups.values());
+      governed = new ArrayList<>(gated.values());
     }
     List<UpstreamStatus> serving = new ArrayList<>();
     current.forEach(group -> serving.addAll(group.servingStatuses()));
+    governed.forEach(stream -> serving.addAll(stream.servingStatuses()));
     List<UpstreamStatus> gating = serving.stream()
         .filter(s -> streams.contains("*") || streams.contains(s.stream()))
         .toList();
@@ -138,10 +166,13 @@ public class UpstreamConnections {
   @PreDestroy
   void stop() {
     List<ConnectionGroup> current;
+    List<GatedStream> governed;
     synchronized (this) {
       current = new ArrayList<>(groups.values());
+      governed = new ArrayList<>(gated.values());
     }
     current.forEach(ConnectionGroup::stop);
+    governed.forEach(GatedStream::end);
   }
 
   /** Forwards a connection's output as CDI events, which health and distribution observe. */

@@ -28,7 +28,9 @@ class ConfigurationDocumentedTest {
         .toList();
     List<String> missing = new ArrayList<>();
     int keys = 0;
-    for (Field field : GatewayConfig.class.getDeclaredFields()) {
+    List<Field> fields = new ArrayList<>(List.of(GatewayConfig.class.getDeclaredFields()));
+    fields.addAll(List.of(io.tickrelay.cluster.ClusterSettings.class.getDeclaredFields()));
+    for (Field field : fields) {
       ConfigProperty property = field.getAnnotation(ConfigProperty.class);
       if (property == null) {
         continue;
