@@ -25,12 +25,21 @@ import org.glassfish.tyrus.client.ClientManager;
  */
 public final class WsProbe implements AutoCloseable {
 
-  // One manager for every probe. Tyrus shuts a manager's executors down whenever its open-session
-  // count reaches zero, so rarely a probe connecting just then sends on a terminated executor
-  // (seen once: RejectedExecutionException in BinanceSimulatorTest). Tyrus's shared container
-  // avoids that but keeps unclosed connections alive, which held Liberty's quiesce for 30 s at the
-  // end of the ITs; a manager per probe changes when frames of a closing session are delivered.
-  private static final ClientManager CLIENT = ClientManager.createClient();
+  // One manager for every probe, which keeps its executors for the life of the JVM. A plain Tyrus
+  // manager shuts its executors down whenever its open-session count reaches zero
+  // (BaseContainer.shutdown(ShutDownCondition), called from ClientManager's activity listener),
+  // while a probe connecting at that moment may already hold the old executor: its next send
+  // fails with RejectedExecutionException from TyrusSession.restartIdleTimeoutExecutor (seen in
+  // TradingStreamTest and BinanceSimulatorTest). Tyrus's shared container avoids that but keeps
+  // unclosed connections alive, which held Liberty's quiesce for 30 s at the end of the ITs; a
+  // manager per probe changes when frames of a closing session are delivered. The executors' threads
+  // are daemons, so keeping them does not hold the JVM.
+  private static final ClientManager CLIENT = new ClientManager() {
+    @Override
+    protected void shutdown(org.glassfish.tyrus.core.BaseContainer.ShutDownCondition condition) {
+      // never: see above
+    }
+  };
 
   private final LinkedBlockingQueue<Object> frames = new LinkedBlockingQueue<>();
   private final List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
