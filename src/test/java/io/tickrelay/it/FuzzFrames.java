@@ -45,12 +45,13 @@ final class FuzzFrames {
    * Whether the server under test is Open Liberty, whose WebSocket frame reader now and then
    * misreads a stream of well-formed client frames sent back to back by many connections at once
    * and closes the connection with {@code 1002} (FFDC: {@code FrameFormatException: Reserved frame
-   * must be 0}) or {@code 1007}, and once reported a read buffer used after its release. No gateway
+   * must be 0}) or {@code 1007}, or stops reading it (no answer, not even a pong to a ping: see
+   * {@link #readerInStep}), and once reported a read buffer used after its release. No gateway
    * code is involved: {@code LibertyFramingProbe} shows it against an endpoint that only answers
    * (3 such closes in 250,000 frames on Open Liberty 26.0.0.5, with the same client; run it with
    * {@code -Dit.test=LibertyFramingProbe}). The fuzz tests count these closes apart from the
    * gateway's answers and allow {@link #containerFramingErrorsAllowed} of them; on Payara Micro
-   * (Tyrus) every such close stays a violation.
+   * (Tyrus) every such close or stall stays a violation.
    */
   static boolean containerFramingErrors() {
     return "liberty".equals(System.getProperty("arquillian.launch"));
@@ -59,6 +60,45 @@ final class FuzzFrames {
   /** At most one per 25,000 frames sent (about ten times the rate measured), at least one. */
   static long containerFramingErrorsAllowed(long framesSent) {
     return containerFramingErrors() ? Math.max(1, framesSent / 25_000) : 0;
+  }
+
+  /**
+   * Why a session that stopped answering stopped, asked of the server's WebSocket layer: a ping it
+   * answers with a pong (RFC 6455 §5.5.2, below the application) says its frame reader is in step
+   * with the client, so the missing answers are the gateway's; no pong says the reader lost step
+   * with the frames (waiting for the rest of a length it misread) or a read thread is held. For
+   * the second, the server's threads are printed to {@code target/fuzz-stall-PORT.txt} so a held
+   * gateway thread would show. True when the reader answered.
+   */
+  static boolean readerInStep(io.tickrelay.testing.RawWebSocket ws) throws InterruptedException {
+    boolean pong;
+    try {
+      pong = ws.pings(java.time.Duration.ofSeconds(5));
+    } catch (IOException closed) {
+      pong = false;
+    }
+    if (!pong) {
+      serverThreads("target/fuzz-stall-" + ws.localPort() + ".txt");
+    }
+    return pong;
+  }
+
+  private static void serverThreads(String file) {
+    ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().orElse("").contains("ws-server.jar")
+            || p.info().commandLine().orElse("").contains("payara-micro"))
+        .findFirst()
+        .ifPresent(server -> {
+          try {
+            new ProcessBuilder("jcmd", Long.toString(server.pid()), "Thread.print")
+                .redirectErrorStream(true)
+                .redirectOutput(new java.io.File(file))
+                .start()
+                .waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (IOException | InterruptedException e) {
+            // a diagnosis only: the violation is reported either way
+          }
+        });
   }
 
   FuzzFrames(Random random) {

@@ -67,7 +67,8 @@ class LibertyFramingProbe {
               closes.merge("close:" + code, 1, Integer::sum);
               bad.add("closed " + code + " after " + ws.receivedCount() + " port " + ws.localPort());
             } else if (!all) {
-              bad.add("only " + ws.receivedCount() + " answers");
+              bad.add("only " + ws.receivedCount() + " answers, "
+                  + (FuzzFrames.readerInStep(ws) ? "pong" : "no pong") + ", port " + ws.localPort());
             }
           } catch (Exception e) {
             closes.merge("worker:" + e.getClass().getSimpleName(), 1, Integer::sum);

@@ -258,7 +258,19 @@ class ProtocolFuzzIT {
         }
       }
       if (!flood && !ws.awaitReceived(expected, WAIT)) {
-        violations.add(path + ": fewer than " + expected + " answers within " + WAIT);
+        boolean inStep = FuzzFrames.readerInStep(ws);
+        String described = path + (msgpack ? " msgpack" : " json") + ": " + ws.receivedCount()
+            + " of " + expected + " answers within " + WAIT + ", "
+            + (inStep ? "pong" : "no pong") + ", opened " + openedAt + ", port " + ws.localPort()
+            + ", sent " + trace.size() + ", the last ones "
+            + trace.subList(Math.max(0, trace.size() - 6), trace.size()) + ", large at "
+            + largeFrames(trace);
+        if (!inStep && FuzzFrames.containerFramingErrors()) {
+          count("stall by the container's frame reader");
+          containerFraming.add(described);
+        } else {
+          violations.add(described);
+        }
       }
       if (flood) {
         // the first message beyond the bucket is answered with 429 (docs/PROTOCOL.md, "Floods");

@@ -282,7 +282,15 @@ class TradingFuzzIT {
         }
       }
       if (!flood && !ws.awaitReceived(expected, WAIT)) {
-        violations.add("fewer than " + expected + " answers within " + WAIT);
+        boolean inStep = FuzzFrames.readerInStep(ws);
+        String described = ws.receivedCount() + " of " + expected + " answers within " + WAIT
+            + ", " + (inStep ? "pong" : "no pong") + ", port " + ws.localPort();
+        if (!inStep && FuzzFrames.containerFramingErrors()) {
+          count("stall by the container's frame reader");
+          containerFraming.add(described);
+        } else {
+          violations.add(described);
+        }
       }
       if (flood && ws.await(f -> check(f, closing, authorized), WAIT) == null && !ws.closed().isDone()) {
         violations.add("no answer to a flood of " + planned.size() + " frames");

@@ -52,6 +52,7 @@ public final class RawWebSocket implements AutoCloseable {
   private final LinkedBlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
   private final CompletableFuture<Integer> closed = new CompletableFuture<>();
   private int received; // guarded by this
+  private int pongs; // guarded by this
   /**
    * Held while a frame is written, never by the reader: a send blocked on a server that stopped
    * reading must not keep the reader from taking in the server's answers (when both sides' socket
@@ -225,6 +226,30 @@ public final class RawWebSocket implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Sends a ping and waits for a pong: the server's WebSocket layer answers pings itself (RFC 6455
+   * §5.5.2), so a pong says its frame reader is still in step with this client's frames, whatever
+   * the application behind it does. False when none came in time or the connection closed.
+   */
+  public boolean pings(Duration timeout) throws IOException, InterruptedException {
+    int before;
+    synchronized (this) {
+      before = pongs;
+    }
+    send(PING, new byte[] {'p'});
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (this) {
+      while (pongs == before && !closed.isDone()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      return pongs > before;
+    }
+  }
+
   /** How many data frames arrived since the connection opened. */
   public synchronized int receivedCount() {
     return received;
@@ -314,6 +339,10 @@ public final class RawWebSocket implements AutoCloseable {
           continue;
         }
         if (opcode == PONG) {
+          synchronized (this) {
+            pongs++;
+            notifyAll();
+          }
           continue;
         }
         if (opcode != 0) {
