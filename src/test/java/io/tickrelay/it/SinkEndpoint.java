@@ -17,4 +17,19 @@ public class SinkEndpoint {
   public void binary(Session session, byte[] bytes) throws java.io.IOException {
     session.getBasicRemote().sendText("{\"len\":" + bytes.length + "}");
   }
+
+  /** The same frames, never answered: {@link LibertyFramingProbe} with {@code -Dprobe.quiet=true}. */
+  @ServerEndpoint("/it/sink-quiet")
+  public static class Quiet {
+
+    @OnMessage(maxMessageSize = 1 << 20)
+    public void text(Session session, String text) {
+      // read and dropped: the probe asks with a ping whether the reader kept step
+    }
+
+    @OnMessage(maxMessageSize = 1 << 20)
+    public void binary(Session session, byte[] bytes) {
+      // read and dropped
+    }
+  }
 }

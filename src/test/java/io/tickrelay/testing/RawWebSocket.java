@@ -198,6 +198,33 @@ public final class RawWebSocket implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes bytes as they are, in one write: for tests that shape what the server reads at once
+   * (a frame split across reads). The caller masks and frames them.
+   */
+  public void sendRaw(byte[] bytes) throws IOException {
+    synchronized (writeLock) {
+      out.write(bytes);
+      out.flush();
+    }
+  }
+
+  /** One masked client frame's bytes with a fixed mask, for {@link #sendRaw}. */
+  public static byte[] maskedFrame(int opcode, byte[] payload) {
+    ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+    frame.write(0x80 | opcode);
+    if (payload.length >= 126) {
+      throw new IllegalArgumentException("short frames only");
+    }
+    frame.write(0x80 | payload.length);
+    byte[] mask = {0x11, 0x22, 0x33, 0x44};
+    frame.write(mask, 0, 4);
+    for (int i = 0; i < payload.length; i++) {
+      frame.write(payload[i] ^ mask[i & 3]);
+    }
+    return frame.toByteArray();
+  }
+
   /** The next data frame that passes {@code test}, skipping others; null when none came in time. */
   public Frame await(Predicate<Frame> test, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
