@@ -42,24 +42,29 @@ final class FuzzFrames {
   private final Random random;
 
   /**
-   * Whether the server under test is Open Liberty, whose WebSocket frame reader now and then
-   * misreads a stream of well-formed client frames sent back to back by many connections at once
-   * and closes the connection with {@code 1002} (FFDC: {@code FrameFormatException: Reserved frame
-   * must be 0}) or {@code 1007}, or stops reading it (no answer, not even a pong to a ping: see
-   * {@link #readerInStep}), and once reported a read buffer used after its release. No gateway
-   * code is involved: {@code LibertyFramingProbe} shows it against an endpoint that only answers
-   * (3 such closes in 250,000 frames on Open Liberty 26.0.0.5, with the same client; run it with
-   * {@code -Dit.test=LibertyFramingProbe}). The fuzz tests count these closes apart from the
-   * gateway's answers and allow {@link #containerFramingErrorsAllowed} of them; on Payara Micro
-   * (Tyrus) every such close or stall stays a violation.
+   * Whether a session's broken framing is Open Liberty's known defect rather than the gateway's:
+   * on Open Liberty 26.0.0.5 an EMPTY frame whose header arrives split across two reads makes the
+   * container take the rest of the second read as that frame's payload
+   * ({@code FrameReadProcessor.processNextBuffer} reports the frame complete at the end of the
+   * second buffer when the first is used up and the payload length is 0). The frames in that read
+   * are lost: the connection closes with {@code 1007} (text read with the wrong mask) or {@code
+   * 1002} ("Reserved frame must be 0"), ends with {@code 1006}, or stops reading (a misread length:
+   * no pong to a ping, see {@link #readerInStep}). {@code LibertyFramingProbe} shows it
+   * deterministically and shows none of it without empty frames. So a session counts as the
+   * container's only on Open Liberty and only when it sent an empty frame; every other such
+   * session, and every one on Payara Micro (Tyrus), stays a violation.
    */
-  static boolean containerFramingErrors() {
-    return "liberty".equals(System.getProperty("arquillian.launch"));
+  static boolean containerDefectExplains(boolean sentEmptyFrame) {
+    return sentEmptyFrame && "liberty".equals(System.getProperty("arquillian.launch"));
   }
 
-  /** At most one per 25,000 frames sent (about ten times the rate measured), at least one. */
+  /**
+   * At most one per 25,000 frames sent (several times the rate measured with the fuzz's share of
+   * empty frames), at least one; none on Payara Micro.
+   */
   static long containerFramingErrorsAllowed(long framesSent) {
-    return containerFramingErrors() ? Math.max(1, framesSent / 25_000) : 0;
+    return "liberty".equals(System.getProperty("arquillian.launch"))
+        ? Math.max(1, framesSent / 25_000) : 0;
   }
 
   /**
